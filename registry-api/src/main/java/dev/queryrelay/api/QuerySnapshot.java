@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param providerQueryId the warehouse's id, or {@code null} before start
  * @param options         the query's options
  * @param tags            the client's tags
- * @param seq             the number of this state in the query's event sequence (PENDING is 0)
+ * @param seq             the number of this state in the query's event sequence, increasing by one per transition (PENDING is 1)
  */
 public record QuerySnapshot(String queryId, String sql, QueryStatus status, Instant createdAt,
                             Instant updatedAt, Instant startedAt, Instant finishedAt, Long executionMs,

@@ -1,0 +1,140 @@
+package dev.queryrelay.registry;
+
+import dev.queryrelay.api.ColumnMeta;
+import dev.queryrelay.api.ErrorInfo;
+import dev.queryrelay.api.QuerySnapshot;
+import dev.queryrelay.api.QueryStatus;
+import dev.queryrelay.api.StartRequest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * The mutable state of one query. Every field is guarded by the instance's monitor; the
+ * registry moves the status only through {@link #moveTo}, which refuses any transition the
+ * lifecycle does not allow.
+ */
+final class Query {
+
+    final StartRequest request;
+    final Instant createdAt;
+
+    private QueryStatus status = QueryStatus.PENDING;
+    private Instant updatedAt;
+    private Instant startedAt;
+    private Instant finishedAt;
+    private String providerQueryId;
+    private long rowCount;
+    private int pages;
+    private boolean truncated;
+    private List<ColumnMeta> columns = List.of();
+    private ErrorInfo error;
+    private long seq;
+
+    /** CANCELED or TIMEOUT once a stop was asked for while RUNNING; poll answers are then ignored. */
+    QueryStatus stopTarget;
+    Instant unknownSince;
+    long nextPollMillis;
+    ScheduledFuture<?> timeoutTask;
+    List<List<Object>> inlineRows;
+    boolean inlineComplete = true;
+
+    Query(StartRequest request, Instant createdAt) {
+        this.request = request;
+        this.createdAt = createdAt;
+        this.updatedAt = createdAt;
+        this.nextPollMillis = request.options().pollInterval().toMillis();
+    }
+
+    String id() {
+        return request.queryId();
+    }
+
+    synchronized QueryStatus status() {
+        return status;
+    }
+
+    synchronized boolean isActive() {
+        return !status.isTerminal() && stopTarget == null;
+    }
+
+    synchronized String providerQueryId() {
+        return providerQueryId;
+    }
+
+    synchronized Instant finishedAt() {
+        return finishedAt;
+    }
+
+    synchronized void started(String id, Instant at) {
+        providerQueryId = id;
+        startedAt = at;
+        updatedAt = at;
+    }
+
+    synchronized void columns(List<ColumnMeta> resultColumns) {
+        columns = List.copyOf(resultColumns);
+    }
+
+    synchronized void pageDelivered(List<List<Object>> rows, int inlineRowLimit) {
+        pages++;
+        rowCount += rows.size();
+        if (inlineRows == null) {
+            inlineRows = new ArrayList<>();
+        }
+        int room = inlineRowLimit - inlineRows.size();
+        if (rows.size() <= room) {
+            inlineRows.addAll(rows);
+        } else {
+            if (room > 0) {
+                inlineRows.addAll(rows.subList(0, room));
+            }
+            inlineComplete = false;
+        }
+    }
+
+    synchronized void truncated(boolean value) {
+        truncated = value;
+    }
+
+    /**
+     * Moves to {@code next} if the lifecycle allows it and returns the new snapshot, or
+     * {@code null} when the move is not allowed (for example out of a terminal state).
+     */
+    synchronized QuerySnapshot moveTo(QueryStatus next, ErrorInfo failure, Instant at) {
+        if (seq > 0 && !status.canMoveTo(next)) {
+            return null;
+        }
+        status = next;
+        updatedAt = at;
+        seq++;
+        if (failure != null) {
+            error = failure;
+        }
+        if (next.isTerminal()) {
+            finishedAt = at;
+            if (timeoutTask != null) {
+                timeoutTask.cancel(false);
+                timeoutTask = null;
+            }
+        }
+        return snapshot();
+    }
+
+    synchronized long nextPollDelay(double multiplier, Duration cap) {
+        long delay = nextPollMillis;
+        nextPollMillis = Math.min(cap.toMillis(), Math.max(delay + 1, (long) (delay * multiplier)));
+        return delay;
+    }
+
+    synchronized QuerySnapshot snapshot() {
+        Long executionMs = startedAt != null && finishedAt != null
+                ? Duration.between(startedAt, finishedAt).toMillis() : null;
+        return new QuerySnapshot(request.queryId(), request.sql(), status, createdAt, updatedAt, startedAt,
+                finishedAt, executionMs, rowCount, pages, truncated, columns, error, providerQueryId,
+                request.options(), request.tags(), seq);
+    }
+}

@@ -1,0 +1,424 @@
+package dev.queryrelay.registry;
+
+import dev.queryrelay.api.ErrorType;
+import dev.queryrelay.api.QueryOptions;
+import dev.queryrelay.api.QueryPage;
+import dev.queryrelay.api.QueryRelayException;
+import dev.queryrelay.api.QuerySnapshot;
+import dev.queryrelay.api.QueryStatus;
+import dev.queryrelay.api.StartRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class QueryRegistryTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final RecordingConnection connection = new RecordingConnection(Providers.load("mock").connect(Map.of()));
+    private final EventLog events = new EventLog();
+    private QueryRegistry registry;
+
+    @AfterEach
+    void closeRegistry() {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private QueryRegistry registry(UnaryOperator<QueryRegistry.Builder> settings) {
+        registry = settings.apply(QueryRegistry.builder(connection).listener(events)
+                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))).build();
+        return registry;
+    }
+
+    private QueryRegistry registry() {
+        return registry(b -> b);
+    }
+
+    private static StartRequest request(String id, String sql) {
+        return request(id, sql, QueryOptions.DEFAULTS);
+    }
+
+    private static StartRequest request(String id, String sql, QueryOptions options) {
+        return new StartRequest(id, sql, List.of(), options.withPollInterval(Duration.ofMillis(10)), Map.of());
+    }
+
+    private QuerySnapshot awaitStatus(String id, QueryStatus status) {
+        await("query " + id + " reaches " + status).atMost(WAIT)
+                .until(() -> registry.snapshot(id).map(QuerySnapshot::status).orElse(null) == status);
+        return registry.snapshot(id).orElseThrow();
+    }
+
+    @Test
+    void runningQueryCompletedByTheWarehouseSucceedsWithItsRowsInPages() {
+        registry();
+        QuerySnapshot pending = registry.submit(request("q1", "/* mock: duration_ms=300 rows=2500 */ SELECT * FROM t"));
+        assertEquals(QueryStatus.PENDING, pending.status());
+        assertEquals(1, pending.seq());
+
+        QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
+        assertEquals(2500, done.rowCount());
+        assertEquals(3, done.pages());
+        assertFalse(done.truncated());
+        assertEquals(List.of("ID", "NAME", "CREATED_AT"), done.columns().stream().map(c -> c.name()).toList());
+        assertNotNull(done.providerQueryId());
+        assertNotNull(done.executionMs());
+        assertEquals(3, done.seq());
+        assertTrue(connection.statusCalls.get() >= 2, "polled until the warehouse finished");
+        assertEquals(List.of("PENDING", "RUNNING", "page 0", "page 1", "page 2", "SUCCEEDED"), events.of("q1"));
+
+        List<QueryPage> pages = events.pagesOf("q1");
+        assertEquals(List.of(1000, 1000, 500), pages.stream().map(p -> p.rows().size()).toList());
+        assertEquals(List.of(0L, 1000L, 2000L), pages.stream().map(QueryPage::offset).toList());
+        assertTrue(pages.get(2).last());
+        assertFalse(pages.get(1).last());
+        assertEquals(2500L, ((Number) pages.get(2).rows().get(499).get(0)).longValue());
+
+        ResultSlice slice = registry.results("q1", 10, 5);
+        assertEquals(List.of(11L, 12L, 13L, 14L, 15L), slice.rows().stream().map(r -> ((Number) r.get(0)).longValue()).toList());
+        assertEquals("row-11", slice.rows().get(0).get(1));
+        assertFalse(slice.last());
+    }
+
+    @Test
+    void cancelReachesTheWarehouseAndEndsCanceled() {
+        registry();
+        registry.submit(request("q1", "/* mock: duration_ms=60000 */ SELECT 1"));
+        QuerySnapshot running = awaitStatus("q1", QueryStatus.RUNNING);
+
+        registry.cancel("q1", "user asked");
+        QuerySnapshot canceled = awaitStatus("q1", QueryStatus.CANCELED);
+        assertEquals(List.of(running.providerQueryId()), connection.canceled);
+        assertEquals(ErrorType.CANCELED, canceled.error().type());
+        assertEquals("user asked", canceled.error().message());
+        assertEquals(ErrorType.CANCELED, connection.delegate.status(running.providerQueryId()).error().type(),
+                "the warehouse itself reports the query stopped");
+        assertEquals(List.of("PENDING", "RUNNING", "CANCELED"), events.of("q1"));
+    }
+
+    @Test
+    void cancelBeforeTheStartReturnsEndsCanceledAndCancelsTheStartedQueryInTheWarehouse() {
+        registry();
+        connection.startGate = new CountDownLatch(1);
+        registry.submit(request("q1", "/* mock: duration_ms=60000 */ SELECT 1"));
+        registry.cancel("q1", null);
+        QuerySnapshot canceled = awaitStatus("q1", QueryStatus.CANCELED);
+        assertEquals("canceled by request", canceled.error().message());
+
+        connection.startGate.countDown();
+        await("warehouse cancel after the late start").atMost(WAIT).until(() -> connection.canceled.size() == 1);
+        assertEquals(connection.started, connection.canceled);
+        assertEquals(List.of(QueryStatus.PENDING, QueryStatus.CANCELED), events.statusesOf("q1"));
+    }
+
+    @Test
+    void cancelBeforeSubmissionCancelsTheQueryOnArrivalWithoutStartingIt() {
+        registry();
+        assertTrue(registry.cancel("q1", "too late anyway").isEmpty());
+        QuerySnapshot snapshot = registry.submit(request("q1", "SELECT 1"));
+        assertEquals(QueryStatus.CANCELED, snapshot.status());
+        assertEquals(List.of(QueryStatus.PENDING, QueryStatus.CANCELED), events.statusesOf("q1"));
+        assertTrue(connection.started.isEmpty());
+    }
+
+    @Test
+    void timeoutCancelsInTheWarehouseAndEndsTimeout() {
+        registry();
+        registry.submit(request("q1", "/* mock: duration_ms=60000 */ SELECT 1",
+                QueryOptions.DEFAULTS.withTimeout(Duration.ofMillis(300))));
+        QuerySnapshot timedOut = awaitStatus("q1", QueryStatus.TIMEOUT);
+        assertEquals(ErrorType.TIMEOUT, timedOut.error().type());
+        assertEquals(List.of(timedOut.providerQueryId()), connection.canceled);
+        assertEquals(List.of(QueryStatus.PENDING, QueryStatus.RUNNING, QueryStatus.TIMEOUT), events.statusesOf("q1"));
+    }
+
+    @Test
+    void sqlFailureFailsAtOnceWithoutRetries() {
+        registry();
+        registry.submit(request("q1", "/* mock: duration_ms=50 fail=SQL:002003 */ SELECT * FROM missing"));
+        QuerySnapshot failed = awaitStatus("q1", QueryStatus.FAILED);
+        assertEquals(ErrorType.SQL, failed.error().type());
+        assertEquals("002003", failed.error().code());
+        assertFalse(failed.error().retryable());
+        assertEquals(0, registry.metrics().retries());
+    }
+
+    @Test
+    void invalidDirectiveIsRejectedBeforeStartAsValidation() {
+        registry();
+        registry.submit(request("q1", "/* mock: bogus=1 */ SELECT 1"));
+        QuerySnapshot failed = awaitStatus("q1", QueryStatus.FAILED);
+        assertEquals(ErrorType.VALIDATION, failed.error().type());
+        assertEquals(List.of(QueryStatus.PENDING, QueryStatus.FAILED), events.statusesOf("q1"));
+    }
+
+    @Test
+    void networkFaultsAreRetriedToSuccess() {
+        registry(b -> b.retryMaxAttempts(4));
+        registry.submit(request("q1", "/* mock: network_faults=2 rows=3 */ SELECT 1"));
+        QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
+        assertEquals(3, done.rowCount());
+        RegistryMetrics metrics = registry.metrics();
+        assertTrue(metrics.retries() >= 6, "start, status and results each retried twice: " + metrics);
+        assertTrue(metrics.retriedCallsSucceeded() >= 3, metrics.toString());
+    }
+
+    @Test
+    void startFaultsAreRetriedToSuccess() {
+        registry(b -> b.retryMaxAttempts(3));
+        registry.submit(request("q1", "/* mock: start_faults=2 */ SELECT 1"));
+        awaitStatus("q1", QueryStatus.SUCCEEDED);
+        assertEquals(2, registry.metrics().retries());
+    }
+
+    @Test
+    void networkFaultsBeyondTheRetryBudgetFailWithNetwork() {
+        registry(b -> b.retryMaxAttempts(3));
+        registry.submit(request("q1", "/* mock: network_faults=10 */ SELECT 1"));
+        QuerySnapshot failed = awaitStatus("q1", QueryStatus.FAILED);
+        assertEquals(ErrorType.NETWORK, failed.error().type());
+        assertTrue(failed.error().retryable());
+        assertEquals(1, registry.metrics().retriedCallsFailed());
+        assertEquals(2, registry.metrics().retries());
+    }
+
+    @Test
+    void aQueryTheWarehouseKeepsReportingAsUnknownFails() {
+        registry(b -> b.unknownQueryLimit(Duration.ofMillis(200)));
+        connection.reportUnknown = true;
+        registry.submit(request("q1", "SELECT 1"));
+        QuerySnapshot failed = awaitStatus("q1", QueryStatus.FAILED);
+        assertEquals(ErrorType.NOT_FOUND, failed.error().type());
+        assertTrue(failed.error().message().contains("unknown"), failed.error().message());
+        assertTrue(connection.statusCalls.get() >= 2);
+    }
+
+    @Test
+    void duplicateSubmitStartsNothing() {
+        registry();
+        registry.submit(request("q1", "/* mock: duration_ms=200 */ SELECT 1"));
+        QuerySnapshot again = registry.submit(request("q1", "/* mock: duration_ms=200 */ SELECT 1"));
+        assertEquals("q1", again.queryId());
+        awaitStatus("q1", QueryStatus.SUCCEEDED);
+        registry.submit(request("q1", "SELECT 2"));
+        assertEquals(1, connection.started.size());
+        assertEquals(2, registry.metrics().duplicates());
+        assertEquals(List.of("PENDING", "RUNNING", "page 0", "SUCCEEDED"), events.of("q1"));
+    }
+
+    @Test
+    void pruneForgetsFinishedQueriesAfterTheTtl() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        registry(b -> b.clock(clock).ttl(Duration.ofHours(24)));
+        registry.submit(request("done", "SELECT 1"));
+        awaitStatus("done", QueryStatus.SUCCEEDED);
+        registry.submit(request("running", "/* mock: duration_ms=60000 */ SELECT 1"));
+        awaitStatus("running", QueryStatus.RUNNING);
+
+        clock.advance(Duration.ofHours(23));
+        assertEquals(0, registry.prune());
+        clock.advance(Duration.ofHours(2));
+        assertEquals(1, registry.prune());
+        assertTrue(registry.snapshot("done").isEmpty());
+        assertTrue(registry.snapshot("running").isPresent(), "queries in flight are never pruned");
+    }
+
+    @Test
+    void resultWindowsHandleTheEdges() {
+        registry(b -> b.inlineRowLimit(100));
+        registry.submit(request("q1", "/* mock: rows=25 */ SELECT 1"));
+        registry.submit(request("big", "/* mock: rows=150 */ SELECT 1"));
+        registry.submit(request("slow", "/* mock: duration_ms=60000 */ SELECT 1"));
+        awaitStatus("q1", QueryStatus.SUCCEEDED);
+        awaitStatus("big", QueryStatus.SUCCEEDED);
+
+        ResultSlice past = registry.results("q1", 100, 10);
+        assertEquals(0, past.rows().size());
+        assertTrue(past.last());
+        assertEquals(25, past.totalRows());
+        ResultSlice empty = registry.results("q1", 3, 0);
+        assertEquals(0, empty.rows().size());
+        assertFalse(empty.last());
+        ResultSlice tail = registry.results("q1", 20, 10);
+        assertEquals(5, tail.rows().size());
+        assertTrue(tail.last());
+
+        assertEquals(ErrorType.VALIDATION, assertThrows(QueryRelayException.class, () -> registry.results("q1", -1, 5)).type());
+        assertEquals(ErrorType.VALIDATION, assertThrows(QueryRelayException.class, () -> registry.results("q1", 0, -5)).type());
+        assertEquals(ErrorType.NOT_FOUND, assertThrows(QueryRelayException.class, () -> registry.results("nope", 0, 5)).type());
+        assertEquals(ErrorType.VALIDATION, assertThrows(QueryRelayException.class, () -> registry.results("slow", 0, 5)).type());
+        assertEquals(100, registry.results("big", 0, 100).rows().size());
+        QueryRelayException beyond = assertThrows(QueryRelayException.class, () -> registry.results("big", 90, 20));
+        assertTrue(beyond.getMessage().contains("not kept inline"), beyond.getMessage());
+    }
+
+    @Test
+    void maxRowsTruncatesTheResult() {
+        registry();
+        registry.submit(request("q1", "/* mock: rows=25 */ SELECT 1", QueryOptions.DEFAULTS.withPageRows(4).withMaxRows(10L)));
+        registry.submit(request("exact", "/* mock: rows=10 */ SELECT 1", QueryOptions.DEFAULTS.withMaxRows(10L)));
+        QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
+        assertEquals(10, done.rowCount());
+        assertTrue(done.truncated());
+        assertEquals(List.of(4, 4, 2), events.pagesOf("q1").stream().map(p -> p.rows().size()).toList());
+        assertFalse(awaitStatus("exact", QueryStatus.SUCCEEDED).truncated());
+    }
+
+    @Test
+    void anEmptyResultIsOneEmptyLastPage() {
+        registry();
+        registry.submit(request("q1", "/* mock: rows=0 */ SELECT 1"));
+        QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
+        assertEquals(0, done.rowCount());
+        assertEquals(1, done.pages());
+        QueryPage page = events.pagesOf("q1").get(0);
+        assertTrue(page.last());
+        assertEquals(3, page.columns().size());
+    }
+
+    @Test
+    void pagesStayUnderTheByteBound() {
+        long bound = 500;
+        registry(b -> b.maxPageBytes(bound, JsonRowSizer.INSTANCE));
+        registry.submit(request("q1", "/* mock: rows=100 */ SELECT 1"));
+        QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
+        List<QueryPage> pages = events.pagesOf("q1");
+        assertTrue(pages.size() > 1, "cut by bytes, not only by page_rows");
+        assertEquals(100, done.rowCount());
+        for (QueryPage page : pages) {
+            long bytes = page.rows().stream().mapToLong(r -> JsonRowSizer.INSTANCE.estimate(page.columns(), r)).sum();
+            assertTrue(bytes <= bound, "page " + page.page() + " has " + bytes + " bytes");
+        }
+    }
+
+    @Test
+    void aRowAboveTheByteBoundFailsTheQuery() {
+        registry(b -> b.maxPageBytes(10, JsonRowSizer.INSTANCE));
+        registry.submit(request("q1", "SELECT 1"));
+        QuerySnapshot failed = awaitStatus("q1", QueryStatus.FAILED);
+        assertEquals(ErrorType.INTERNAL, failed.error().type());
+        assertTrue(failed.error().message().contains("page byte bound"));
+    }
+
+    @Test
+    void listFiltersByStatus() {
+        registry();
+        registry.submit(request("a", "SELECT 1"));
+        registry.submit(request("b", "/* mock: fail=SQL:1003 */ SELECT 1"));
+        registry.submit(request("c", "/* mock: duration_ms=60000 */ SELECT 1"));
+        awaitStatus("a", QueryStatus.SUCCEEDED);
+        awaitStatus("b", QueryStatus.FAILED);
+        awaitStatus("c", QueryStatus.RUNNING);
+        assertEquals(List.of("a"), ids(registry.list(Set.of(QueryStatus.SUCCEEDED))));
+        assertEquals(List.of("b", "c"), ids(registry.list(Set.of(QueryStatus.FAILED, QueryStatus.RUNNING))).stream().sorted().toList());
+        assertEquals(3, registry.list(Set.of()).size());
+        assertEquals(0, registry.list(Set.of(QueryStatus.TIMEOUT)).size());
+    }
+
+    @Test
+    void aThrowingListenerDoesNotStopTheEngine() {
+        registry(b -> b.listener(new QueryListener() {
+            @Override
+            public void onTransition(QuerySnapshot snapshot) {
+                throw new IllegalStateException("listener bug");
+            }
+        }));
+        registry.submit(request("q1", "SELECT 1"));
+        awaitStatus("q1", QueryStatus.SUCCEEDED);
+        assertEquals(List.of("PENDING", "RUNNING", "page 0", "SUCCEEDED"), events.of("q1"));
+    }
+
+    @Test
+    void closeLeavesNoThreadBehindAndDoesNotCancelRunningQueries() {
+        registry(b -> b.threadNamePrefix("closetest"));
+        for (int i = 0; i < 50; i++) {
+            registry.submit(request("q" + i, "/* mock: duration_ms=60000 */ SELECT 1"));
+        }
+        await().atMost(WAIT).until(() -> registry.list(Set.of(QueryStatus.RUNNING)).size() == 50);
+        assertTrue(liveThreads("closetest") > 0);
+        registry.close();
+        await("registry threads gone").atMost(WAIT).until(() -> liveThreads("closetest") == 0);
+        assertTrue(connection.canceled.isEmpty());
+        assertTrue(connection.closed);
+        assertThrows(QueryRelayException.class, () -> registry.submit(request("late", "SELECT 1")));
+    }
+
+    @Test
+    void rejectsBlankSqlAndId() {
+        registry();
+        assertEquals(ErrorType.VALIDATION, assertThrows(QueryRelayException.class, () -> registry.submit(request("q1", "  "))).type());
+        assertEquals(ErrorType.VALIDATION, assertThrows(QueryRelayException.class, () -> registry.submit(request(" ", "SELECT 1"))).type());
+    }
+
+    @Test
+    void tenThousandQueriesInFlightCompleteOnABoundedNumberOfThreads() {
+        int threads = 4;
+        registry(b -> b.threadNamePrefix("manytest").warehouseThreads(threads).inlineRowLimit(0));
+        int count = 10_000;
+        int[] maxThreads = {0};
+        for (int i = 0; i < count; i++) {
+            registry.submit(request("q" + i, "/* mock: duration_ms=2000 */ SELECT 1"));
+        }
+        assertTrue(registry.inFlight() > count / 2, "most queries are in flight at once: " + registry.inFlight());
+        await("all " + count + " succeed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            maxThreads[0] = Math.max(maxThreads[0], liveThreads("manytest"));
+            return registry.metrics().succeeded() == count;
+        });
+        assertEquals(0, registry.inFlight());
+        assertTrue(maxThreads[0] <= threads + 1, "threads: " + maxThreads[0]);
+        assertTrue(maxThreads[0] >= 2, "the registry's threads were seen: " + maxThreads[0]);
+    }
+
+    private static List<String> ids(List<QuerySnapshot> snapshots) {
+        return snapshots.stream().map(QuerySnapshot::queryId).toList();
+    }
+
+    private static int liveThreads(String prefix) {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix + "-")).count();
+    }
+
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
