@@ -1,0 +1,8 @@
+/**
+ * Test support for QueryRelay and its users: {@link dev.queryrelay.testkit.EmbeddedKafkaBroker},
+ * a real single-node KRaft Kafka broker started in the JVM from Maven Central jars; the JUnit 5
+ * annotation {@link dev.queryrelay.testkit.EmbeddedKafka}; {@link dev.queryrelay.testkit.KafkaBrokerMain}
+ * to run the broker as its own process; client defaults in
+ * {@link dev.queryrelay.testkit.KafkaTestClients}; and {@link dev.queryrelay.testkit.TopicRecorder}.
+ */
+package dev.queryrelay.testkit;

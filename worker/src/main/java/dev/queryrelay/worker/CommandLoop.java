@@ -1,0 +1,307 @@
+package dev.queryrelay.worker;
+
+import dev.queryrelay.api.ErrorInfo;
+import dev.queryrelay.api.ErrorType;
+import dev.queryrelay.api.QueryRelayException;
+import dev.queryrelay.registry.QueryRegistry;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one thread that owns the consumer: reads cancels first, then submits, hands them to the
+ * registry, pauses the submit topic at the in-flight cap (cancels keep flowing), sends bad
+ * records to the DLQ, and commits offsets once the producer has flushed what they caused.
+ */
+final class CommandLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandLoop.class);
+
+    private final Consumer<String, byte[]> consumer;
+    private final Producer<String, byte[]> producer;
+    private final QueryRegistry registry;
+    private final CommandParser parser;
+    private final EventCodec codec;
+    private final EventPublisher publisher;
+    private final DeadLetters deadLetters;
+    private final SendFailures failures;
+    private final String submitTopic;
+    private final String cancelTopic;
+    private final String statusTopic;
+    private final int maxInFlight;
+    private final Duration commitInterval;
+    private final Clock clock;
+
+    private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile boolean paused;
+    private long lastCommitMillis;
+    private long failuresAtLastCommit;
+
+    final AtomicLong submits = new AtomicLong();
+    final AtomicLong cancels = new AtomicLong();
+    final AtomicLong deadLettered = new AtomicLong();
+    final AtomicLong pauses = new AtomicLong();
+
+    CommandLoop(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, QueryRegistry registry,
+                CommandParser parser, EventCodec codec, EventPublisher publisher, DeadLetters deadLetters,
+                SendFailures failures, WorkerTopics topics, int maxInFlight, Duration commitInterval, Clock clock) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.registry = registry;
+        this.parser = parser;
+        this.codec = codec;
+        this.publisher = publisher;
+        this.deadLetters = deadLetters;
+        this.failures = failures;
+        this.submitTopic = topics.submit();
+        this.cancelTopic = topics.cancel();
+        this.statusTopic = topics.status();
+        this.maxInFlight = maxInFlight;
+        this.commitInterval = commitInterval;
+        this.clock = clock;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(cancelTopic, submitTopic), new Rebalance());
+            lastCommitMillis = clock.millis();
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+                handle(records);
+                applyBackPressure();
+                if (clock.millis() - lastCommitMillis >= commitInterval.toMillis()) {
+                    commit(false);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            log.error("command loop failed", e);
+            throw e;
+        } finally {
+            try {
+                commit(true);
+            } catch (RuntimeException e) {
+                log.warn("final commit failed: {}", e.toString());
+            }
+            consumer.close(Duration.ofSeconds(10));
+            stopped.countDown();
+            log.info("command loop stopped");
+        }
+    }
+
+    /** Asks the loop to stop; safe from any thread. */
+    void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    boolean isRunning() {
+        return running && stopped.getCount() > 0;
+    }
+
+    boolean isPaused() {
+        return paused;
+    }
+
+    void handle(ConsumerRecords<String, byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        for (TopicPartition partition : records.partitions()) {
+            if (partition.topic().equals(cancelTopic)) {
+                for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                    handleCancel(record);
+                    markProcessed(record);
+                }
+            }
+        }
+        Set<TopicPartition> deferred = new HashSet<>();
+        for (TopicPartition partition : records.partitions()) {
+            if (!partition.topic().equals(submitTopic)) {
+                continue;
+            }
+            for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
+                if (registry.inFlight() >= maxInFlight) {
+                    consumer.seek(partition, record.offset());
+                    deferred.add(partition);
+                    break;
+                }
+                handleSubmit(record);
+                markProcessed(record);
+            }
+        }
+        if (!deferred.isEmpty()) {
+            pause();
+        }
+    }
+
+    private void handleSubmit(ConsumerRecord<String, byte[]> record) {
+        submits.incrementAndGet();
+        SubmitCommand command;
+        try {
+            command = parser.parseSubmit(record.key(), record.value());
+        } catch (QueryRelayException e) {
+            reject(record, e.error(), true);
+            return;
+        }
+        try {
+            registry.submit(command.request());
+        } catch (QueryRelayException e) {
+            reject(record, e.error(), true);
+        }
+    }
+
+    private void handleCancel(ConsumerRecord<String, byte[]> record) {
+        cancels.incrementAndGet();
+        try {
+            CancelCommand command = parser.parseCancel(record.key(), record.value());
+            registry.cancel(command.queryId(), command.reason());
+        } catch (QueryRelayException e) {
+            reject(record, e.error(), false);
+        }
+    }
+
+    private void reject(ConsumerRecord<String, byte[]> record, ErrorInfo error, boolean submit) {
+        deadLettered.incrementAndGet();
+        log.warn("{} record {}-{}@{} sent to the DLQ: {}: {}", submit ? "submit" : "cancel", record.topic(),
+                record.partition(), record.offset(), error.type(), error.message());
+        publisher.send(deadLetters.record(record, error), "dead letter");
+        if (!submit) {
+            return;
+        }
+        String queryId = CommandParser.readableQueryId(record.key(), record.value());
+        if (queryId != null && registry.snapshot(queryId).isEmpty()) {
+            publisher.send(new ProducerRecord<>(statusTopic, queryId, codec.rejected(queryId, error, clock.instant())),
+                    "status FAILED");
+        }
+    }
+
+    private void markProcessed(ConsumerRecord<String, byte[]> record) {
+        processed.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+    }
+
+    private void applyBackPressure() {
+        if (!paused && registry.inFlight() >= maxInFlight) {
+            pause();
+        } else if (paused && registry.inFlight() < maxInFlight) {
+            Set<TopicPartition> submitPartitions = submitPartitions(consumer.assignment());
+            consumer.resume(submitPartitions);
+            paused = false;
+            log.info("resumed {} submit partitions ({} queries in flight, cap {})", submitPartitions.size(),
+                    registry.inFlight(), maxInFlight);
+        }
+    }
+
+    private void pause() {
+        Set<TopicPartition> submitPartitions = submitPartitions(consumer.assignment());
+        consumer.pause(submitPartitions);
+        if (!paused) {
+            paused = true;
+            pauses.incrementAndGet();
+            log.info("paused {} submit partitions at the in-flight cap ({} queries in flight, cap {})",
+                    submitPartitions.size(), registry.inFlight(), maxInFlight);
+        }
+    }
+
+    private Set<TopicPartition> submitPartitions(Collection<TopicPartition> partitions) {
+        Set<TopicPartition> result = new HashSet<>();
+        for (TopicPartition partition : partitions) {
+            if (partition.topic().equals(submitTopic)) {
+                result.add(partition);
+            }
+        }
+        return result;
+    }
+
+    private void commit(boolean sync) {
+        lastCommitMillis = clock.millis();
+        if (processed.isEmpty()) {
+            return;
+        }
+        producer.flush();
+        long failed = failures.total();
+        if (failed != failuresAtLastCommit) {
+            failuresAtLastCommit = failed;
+            log.error("{} sends failed since the last commit; offsets not committed, records will be read again",
+                    failed);
+            rewind();
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = Map.copyOf(processed);
+        processed.clear();
+        if (sync) {
+            consumer.commitSync(offsets);
+        } else {
+            consumer.commitAsync(offsets, (committed, error) -> {
+                if (error != null) {
+                    log.warn("offset commit failed (the next one covers it): {}", error.toString());
+                }
+            });
+        }
+    }
+
+    private void rewind() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assigned);
+        for (TopicPartition partition : assigned) {
+            OffsetAndMetadata offset = committed.get(partition);
+            if (offset != null) {
+                consumer.seek(partition, offset);
+            } else {
+                consumer.seekToBeginning(List.of(partition));
+            }
+        }
+        processed.clear();
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            log.info("partitions revoked: {}", partitions);
+            commit(true);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            log.info("partitions assigned: {}", partitions);
+            if (paused) {
+                consumer.pause(submitPartitions(partitions));
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            log.warn("partitions lost: {}", partitions);
+            processed.keySet().removeAll(partitions);
+        }
+    }
+}

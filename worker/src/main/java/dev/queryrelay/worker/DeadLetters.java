@@ -1,0 +1,59 @@
+package dev.queryrelay.worker;
+
+import dev.queryrelay.api.ErrorInfo;
+import dev.queryrelay.api.QueryRelayException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Builds dead-letter records: the original key, value and headers plus the headers Spring
+ * Kafka's {@code DeadLetterPublishingRecoverer} writes (same names and encodings) and
+ * {@code queryrelay-error-type}.
+ */
+final class DeadLetters {
+
+    static final String EXCEPTION_FQCN = "kafka_dlt-exception-fqcn";
+    static final String EXCEPTION_MESSAGE = "kafka_dlt-exception-message";
+    static final String ORIGINAL_TOPIC = "kafka_dlt-original-topic";
+    static final String ORIGINAL_PARTITION = "kafka_dlt-original-partition";
+    static final String ORIGINAL_OFFSET = "kafka_dlt-original-offset";
+    static final String ORIGINAL_TIMESTAMP = "kafka_dlt-original-timestamp";
+    static final String ORIGINAL_TIMESTAMP_TYPE = "kafka_dlt-original-timestamp-type";
+    static final String ORIGINAL_CONSUMER_GROUP = "kafka_dlt-original-consumer-group";
+    static final String ERROR_TYPE = "queryrelay-error-type";
+
+    private final String topic;
+    private final String consumerGroup;
+
+    DeadLetters(String topic, String consumerGroup) {
+        this.topic = topic;
+        this.consumerGroup = consumerGroup;
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    ProducerRecord<String, byte[]> record(ConsumerRecord<String, byte[]> original, ErrorInfo error) {
+        Headers headers = new RecordHeaders(original.headers().toArray());
+        headers.add(EXCEPTION_FQCN, utf8(QueryRelayException.class.getName()));
+        headers.add(EXCEPTION_MESSAGE, utf8(error.message()));
+        headers.add(ORIGINAL_TOPIC, utf8(original.topic()));
+        headers.add(ORIGINAL_PARTITION, ByteBuffer.allocate(Integer.BYTES).putInt(original.partition()).array());
+        headers.add(ORIGINAL_OFFSET, ByteBuffer.allocate(Long.BYTES).putLong(original.offset()).array());
+        headers.add(ORIGINAL_TIMESTAMP, ByteBuffer.allocate(Long.BYTES).putLong(original.timestamp()).array());
+        headers.add(ORIGINAL_TIMESTAMP_TYPE, utf8(original.timestampType().toString()));
+        headers.add(ORIGINAL_CONSUMER_GROUP, utf8(consumerGroup));
+        headers.add(ERROR_TYPE, utf8(error.type().name()));
+        return new ProducerRecord<>(topic, null, original.key(), original.value(), headers);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.queryrelay.worker;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The worker's settings, declared once with type, default, validator and documentation
+ * ({@link #CONFIG_DEF}); {@code docs/configuration.md} is generated from this table. Two prefixes
+ * pass through: {@code kafka.*} goes to every Kafka client, {@code provider.*} to the provider.
+ */
+public final class WorkerConfig extends AbstractConfig {
+
+    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String PROVIDER_PREFIX = "provider.";
+
+    public static final String PROVIDER = "provider";
+    public static final String TOPICS_SUBMIT = "topics.submit";
+    public static final String TOPICS_CANCEL = "topics.cancel";
+    public static final String TOPICS_STATUS = "topics.status";
+    public static final String TOPICS_RESULTS = "topics.results";
+    public static final String TOPICS_DLQ = "topics.dlq";
+    public static final String TOPICS_PARTITIONS = "topics.partitions";
+    public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
+    public static final String WORKER_ID = "worker.id";
+    public static final String MAX_IN_FLIGHT = "worker.max-in-flight";
+    public static final String PAGE_MAX_BYTES = "worker.page-max-bytes";
+    public static final String MAX_SQL_LENGTH = "worker.max-sql-length";
+    public static final String WAREHOUSE_THREADS = "worker.warehouse-threads";
+    public static final String MAX_POLL_INTERVAL_MS = "worker.max-poll-interval-ms";
+    public static final String RETRY_MAX_ATTEMPTS = "worker.retry.max-attempts";
+    public static final String RETRY_INITIAL_BACKOFF_MS = "worker.retry.initial-backoff-ms";
+    public static final String RETRY_MAX_BACKOFF_MS = "worker.retry.max-backoff-ms";
+    public static final String UNKNOWN_QUERY_LIMIT_MS = "worker.unknown-query-limit-ms";
+    public static final String TTL_MS = "worker.ttl-ms";
+    public static final String COMMIT_INTERVAL_MS = "worker.commit-interval-ms";
+    public static final String SHUTDOWN_TIMEOUT_MS = "worker.shutdown-timeout-ms";
+    public static final String HTTP_PORT = "http.port";
+    public static final String GROUP_ID = "kafka.group.id";
+    public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, "Kafka bootstrap servers (host:port,...). Not needed with --embedded-kafka. "
+                            + "Every other kafka.* key is passed to the Kafka clients unchanged (SASL, SSL, ...).")
+            .define(GROUP_ID, Type.STRING, "queryrelay", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Consumer group of the workers; every worker of one deployment uses the same.")
+            .define(PROVIDER, Type.STRING, "mock", new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Warehouse provider name, found with ServiceLoader (shipped: snowflake, mock). "
+                            + "Every provider.* key is passed to the provider without the prefix.")
+            .define(TOPICS_SUBMIT, Type.STRING, "queryrelay.submit", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Topic of submit commands.")
+            .define(TOPICS_CANCEL, Type.STRING, "queryrelay.cancel", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Topic of cancel commands; created with the submit topic's partition count.")
+            .define(TOPICS_STATUS, Type.STRING, "queryrelay.status", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Topic of status events.")
+            .define(TOPICS_RESULTS, Type.STRING, "queryrelay.results", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Topic of result pages.")
+            .define(TOPICS_DLQ, Type.STRING, "queryrelay.dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Dead-letter topic for records that cannot be processed.")
+            .define(TOPICS_PARTITIONS, Type.INT, -1, Range.between(-1, 10_000), Importance.LOW,
+                    "Partitions of topics the worker creates; -1 uses the broker's default.")
+            .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Range.between(-1, 100), Importance.LOW,
+                    "Replication factor of topics the worker creates; -1 uses the broker's default.")
+            .define(WORKER_ID, Type.STRING, defaultWorkerId(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "This worker's id, published in every status event. Default: host name and process id.")
+            .define(MAX_IN_FLIGHT, Type.INT, 1000, Range.atLeast(1), Importance.MEDIUM,
+                    "Queries in flight at most; at the cap the worker pauses the submit topic (cancels still flow).")
+            .define(PAGE_MAX_BYTES, Type.INT, 900_000, Range.between(1024, 100_000_000), Importance.MEDIUM,
+                    "Byte bound of one result page; keep it below the broker's message.max.bytes and the producer's "
+                            + "max.request.size.")
+            .define(MAX_SQL_LENGTH, Type.INT, 100_000, Range.atLeast(1), Importance.LOW,
+                    "Longest SQL text accepted, in characters.")
+            .define(WAREHOUSE_THREADS, Type.INT, 8, Range.between(1, 1000), Importance.LOW,
+                    "Threads for warehouse calls and result streaming.")
+            .define(MAX_POLL_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
+                    "Cap of the adaptive status poll interval.")
+            .define(RETRY_MAX_ATTEMPTS, Type.INT, 5, Range.atLeast(1), Importance.LOW,
+                    "Attempts per warehouse call for retryable (network) errors, the first included.")
+            .define(RETRY_INITIAL_BACKOFF_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW,
+                    "First wait between attempts; grows exponentially with jitter.")
+            .define(RETRY_MAX_BACKOFF_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+                    "Longest wait between attempts.")
+            .define(UNKNOWN_QUERY_LIMIT_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "How long the warehouse may report a started query as unknown before it fails (NOT_FOUND).")
+            .define(TTL_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
+                    "How long finished queries (for duplicate detection) and early cancels are remembered.")
+            .define(COMMIT_INTERVAL_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
+                    "How often consumed offsets are committed (after the producer has flushed).")
+            .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+                    "Bound of each step of a graceful shutdown.")
+            .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65_535), Importance.LOW,
+                    "Port of the health and metrics endpoint (GET /health, GET /metrics); 0 picks a free port, "
+                            + "-1 disables it.");
+
+    private final Map<String, String> raw;
+
+    public WorkerConfig(Map<String, String> settings) {
+        super(CONFIG_DEF, settings, false);
+        this.raw = Map.copyOf(settings);
+    }
+
+    /** The {@code kafka.*} settings without the prefix. */
+    public Map<String, Object> kafkaClientSettings() {
+        return withPrefix(KAFKA_PREFIX);
+    }
+
+    /** The {@code provider.*} settings without the prefix. */
+    public Map<String, String> providerSettings() {
+        Map<String, String> settings = new TreeMap<>();
+        withPrefix(PROVIDER_PREFIX).forEach((key, value) -> settings.put(key, String.valueOf(value)));
+        return settings;
+    }
+
+    private Map<String, Object> withPrefix(String prefix) {
+        Map<String, Object> settings = new HashMap<>();
+        raw.forEach((key, value) -> {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                settings.put(key.substring(prefix.length()), value);
+            }
+        });
+        return settings;
+    }
+
+    public Duration duration(String key) {
+        return Duration.ofMillis(getLong(key));
+    }
+
+    private static String defaultWorkerId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "worker";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

@@ -1,0 +1,291 @@
+package dev.queryrelay.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.queryrelay.testkit.EmbeddedKafka;
+import dev.queryrelay.testkit.EmbeddedKafkaBroker;
+import dev.queryrelay.testkit.QueryRelayTestClient;
+import dev.queryrelay.testkit.QueryRelayTestClient.TopicNames;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@EmbeddedKafka
+class WorkerIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final EmbeddedKafkaBroker broker;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private TopicNames topics;
+    private QueryRelayTestClient client;
+
+    WorkerIT(EmbeddedKafkaBroker broker) {
+        this.broker = broker;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private Worker startWorker(TestInfo test, Map<String, String> overrides) {
+        String prefix = test.getTestMethod().orElseThrow().getName() + ".";
+        topics = TopicNames.withPrefix(prefix);
+        Map<String, String> settings = new HashMap<>();
+        settings.put(WorkerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        settings.put(WorkerConfig.GROUP_ID, prefix + "workers");
+        settings.put(WorkerConfig.TOPICS_SUBMIT, topics.submit());
+        settings.put(WorkerConfig.TOPICS_CANCEL, topics.cancel());
+        settings.put(WorkerConfig.TOPICS_STATUS, topics.status());
+        settings.put(WorkerConfig.TOPICS_RESULTS, topics.results());
+        settings.put(WorkerConfig.TOPICS_DLQ, topics.dlq());
+        settings.put(WorkerConfig.TOPICS_PARTITIONS, "3");
+        settings.put(WorkerConfig.HTTP_PORT, "0");
+        settings.put(WorkerConfig.WORKER_ID, "it-worker");
+        settings.put(WorkerConfig.COMMIT_INTERVAL_MS, "200");
+        settings.put(WorkerConfig.RETRY_INITIAL_BACKOFF_MS, "5");
+        settings.put(WorkerConfig.RETRY_MAX_BACKOFF_MS, "20");
+        settings.putAll(overrides);
+        Worker worker = Worker.start(new WorkerConfig(settings));
+        closeables.add(worker);
+        if (client == null) {
+            client = new QueryRelayTestClient(broker.bootstrapServers(), topics);
+            closeables.add(0, client);
+        }
+        return worker;
+    }
+
+    private Worker startWorker(TestInfo test) {
+        return startWorker(test, Map.of());
+    }
+
+    private List<String> statuses(String queryId) {
+        return client.statusEvents(queryId).stream().map(e -> e.get("status").asText()).toList();
+    }
+
+    @Test
+    void happyPathPublishesEveryTransitionAndEveryPageBeforeSucceeded(TestInfo test) {
+        startWorker(test);
+        client.submit("q1", "/* mock: duration_ms=300 rows=2500 */ SELECT * FROM t", Map.of("page_rows", 1000));
+        JsonNode succeeded = client.awaitStatus("q1", "SUCCEEDED", WAIT);
+
+        assertEquals(List.of("PENDING", "RUNNING", "SUCCEEDED"), statuses("q1"));
+        assertEquals(List.of(1, 2, 3), client.statusEvents("q1").stream().map(e -> e.get("seq").asInt()).toList());
+        assertEquals(2500, succeeded.get("row_count").asLong());
+        assertEquals(3, succeeded.get("pages").asInt());
+        assertEquals("it-worker", succeeded.get("worker").asText());
+        assertEquals("mock", succeeded.get("provider").asText());
+        assertTrue(succeeded.get("provider_query_id").asText().startsWith("mock-"));
+        assertTrue(succeeded.has("execution_ms"));
+
+        List<JsonNode> pages = client.pages("q1");
+        assertEquals(List.of(0, 1, 2), pages.stream().map(p -> p.get("page").asInt()).toList());
+        assertEquals(List.of(0L, 1000L, 2000L), pages.stream().map(p -> p.get("offset").asLong()).toList());
+        assertEquals(List.of(false, false, true), pages.stream().map(p -> p.get("last").asBoolean()).toList());
+        JsonNode firstRow = pages.get(0).get("rows").get(0);
+        assertEquals(1, firstRow.get("ID").asLong());
+        assertEquals("row-1", firstRow.get("NAME").asText());
+        assertEquals("2024-01-01T00:00:01", firstRow.get("CREATED_AT").asText());
+        assertEquals(2500, pages.get(2).get("rows").get(499).get("ID").asLong());
+
+        List<ConsumerRecord<String, String>> all = client.recorder().records();
+        long lastPageTimestamp = all.stream().filter(r -> r.topic().equals(topics.results())).mapToLong(ConsumerRecord::timestamp).max().orElseThrow();
+        long succeededTimestamp = all.stream().filter(r -> r.topic().equals(topics.status()) && r.value().contains("SUCCEEDED"))
+                .mapToLong(ConsumerRecord::timestamp).min().orElseThrow();
+        assertTrue(lastPageTimestamp <= succeededTimestamp, "pages are written before SUCCEEDED");
+    }
+
+    @Test
+    void sqlFailureIsReportedWithItsCode(TestInfo test) {
+        startWorker(test);
+        client.submit("bad-sql", "/* mock: duration_ms=100 fail=SQL:002003 */ SELECT * FROM missing");
+        JsonNode failed = client.awaitTerminal("bad-sql", WAIT);
+        assertEquals("FAILED", failed.get("status").asText());
+        assertEquals("SQL", failed.get("error").get("type").asText());
+        assertEquals("002003", failed.get("error").get("code").asText());
+        assertFalse(failed.get("error").get("retryable").asBoolean());
+        assertTrue(client.deadLetters().isEmpty(), "warehouse errors are not bad input");
+    }
+
+    @Test
+    void networkFaultsAreRetriedToSuccessAndBeyondTheBudgetFailAsNetwork(TestInfo test) {
+        Worker worker = startWorker(test, Map.of(WorkerConfig.RETRY_MAX_ATTEMPTS, "3"));
+        client.submit("flaky", "/* mock: network_faults=2 rows=5 */ SELECT 1");
+        client.submit("broken", "/* mock: network_faults=5 */ SELECT 1");
+        assertEquals(5, client.awaitStatus("flaky", "SUCCEEDED", WAIT).get("row_count").asInt());
+        JsonNode failed = client.awaitTerminal("broken", WAIT);
+        assertEquals("FAILED", failed.get("status").asText());
+        assertEquals("NETWORK", failed.get("error").get("type").asText());
+        assertTrue(failed.get("error").get("retryable").asBoolean());
+        assertTrue(worker.registryMetrics().retries() >= 8, worker.registryMetrics().toString());
+    }
+
+    @Test
+    void cancelWhileRunningStopsTheQuery(TestInfo test) {
+        startWorker(test);
+        client.submit("long", "/* mock: duration_ms=60000 */ SELECT 1");
+        client.awaitStatus("long", "RUNNING", WAIT);
+        client.cancel("long", "changed my mind");
+        JsonNode canceled = client.awaitTerminal("long", WAIT);
+        assertEquals("CANCELED", canceled.get("status").asText());
+        assertEquals("CANCELED", canceled.get("error").get("type").asText());
+        assertEquals("changed my mind", canceled.get("error").get("message").asText());
+        assertEquals(List.of("PENDING", "RUNNING", "CANCELED"), statuses("long"));
+    }
+
+    @Test
+    void cancelBeforeSubmitCancelsOnArrival(TestInfo test) {
+        Worker worker = startWorker(test);
+        client.cancel("early", "not needed");
+        await("the cancel was read").atMost(WAIT).until(() -> ((Number) worker.metrics().get("cancels_read")).longValue() == 1);
+        client.submit("early", "/* mock: duration_ms=60000 */ SELECT 1");
+        JsonNode canceled = client.awaitTerminal("early", WAIT);
+        assertEquals("CANCELED", canceled.get("status").asText());
+        assertEquals(List.of("PENDING", "CANCELED"), statuses("early"));
+        assertFalse(canceled.has("provider_query_id"), "never started");
+    }
+
+    @Test
+    void timeoutCancelsTheQuery(TestInfo test) {
+        startWorker(test);
+        client.submit("slow", "/* mock: duration_ms=60000 */ SELECT 1", Map.of("timeout_ms", 500));
+        JsonNode timedOut = client.awaitTerminal("slow", WAIT);
+        assertEquals("TIMEOUT", timedOut.get("status").asText());
+        assertEquals("TIMEOUT", timedOut.get("error").get("type").asText());
+    }
+
+    @Test
+    void aDuplicateSubmitRunsNothing(TestInfo test) {
+        Worker worker = startWorker(test);
+        client.submit("dup", "/* mock: duration_ms=200 */ SELECT 1");
+        client.submit("dup", "/* mock: duration_ms=200 */ SELECT 1");
+        client.awaitStatus("dup", "SUCCEEDED", WAIT);
+        client.submit("dup", "SELECT 2");
+        client.submit("after", "SELECT 3");
+        client.awaitStatus("after", "SUCCEEDED", WAIT);
+        assertEquals(List.of("PENDING", "RUNNING", "SUCCEEDED"), statuses("dup"));
+        assertEquals(1, client.pages("dup").size());
+        assertEquals(2, worker.registryMetrics().duplicates());
+    }
+
+    @Test
+    void badInputGoesToTheDlqWithAValidationEventAndTheNextRecordIsProcessed(TestInfo test) {
+        startWorker(test);
+        record Bad(String key, String value, String readableId) {
+        }
+        List<Bad> bad = List.of(
+                new Bad("bad-json", "{not json", "bad-json"),
+                new Bad("bad-array", "[1]", "bad-array"),
+                new Bad("bad-type", "{\"query_id\":\"bad-type\",\"sql\":42}", "bad-type"),
+                new Bad("no-sql", "{\"query_id\":\"no-sql\"}", "no-sql"),
+                new Bad("bad-option", "{\"sql\":\"SELECT 1\",\"options\":{\"page_size\":5}}", "bad-option"),
+                new Bad("oversize", "{\"sql\":\"" + "x".repeat(100_001) + "\"}", "oversize"),
+                new Bad("unknown-field", "{\"sql\":\"SELECT 1\",\"command\":\"explain\"}", "unknown-field"),
+                new Bad("k", "{\"query_id\":\"bad id!\",\"sql\":\"SELECT 1\"}", null),
+                new Bad(null, "{\"sql\":\"SELECT 1\"}", null),
+                new Bad("empty", "", "empty"));
+        for (Bad record : bad) {
+            client.send(topics.submit(), record.key(), record.value());
+        }
+        client.send(topics.cancel(), "c1", "{\"query_id\":\"c1\",\"sql\":\"x\"}");
+        client.submit("good", "SELECT 1");
+
+        client.awaitStatus("good", "SUCCEEDED", WAIT);
+        client.recorder().awaitCount(topics.dlq(), bad.size() + 1, WAIT);
+        for (Bad record : bad) {
+            if (record.readableId() != null) {
+                JsonNode failed = client.awaitStatus(record.readableId(), "FAILED", WAIT);
+                assertEquals("VALIDATION", failed.get("error").get("type").asText(), record.key());
+                assertEquals(1, failed.get("seq").asInt());
+                assertEquals(List.of("FAILED"), statuses(record.readableId()));
+            }
+        }
+        assertTrue(statuses("c1").isEmpty(), "a bad cancel never produces a status event");
+
+        ConsumerRecord<String, String> first = client.deadLetters().stream()
+                .filter(r -> "bad-json".equals(r.key())).findFirst().orElseThrow();
+        assertEquals("{not json", first.value());
+        assertEquals("VALIDATION", header(first, "queryrelay-error-type"));
+        assertEquals("dev.queryrelay.api.QueryRelayException", header(first, "kafka_dlt-exception-fqcn"));
+        assertTrue(header(first, "kafka_dlt-exception-message").startsWith("not valid JSON"));
+        assertEquals(topics.submit(), header(first, "kafka_dlt-original-topic"));
+        assertEquals(test.getTestMethod().orElseThrow().getName() + ".workers", header(first, "kafka_dlt-original-consumer-group"));
+        assertEquals(first.headers().lastHeader("kafka_dlt-original-partition").value().length, 4);
+        long offset = ByteBuffer.wrap(first.headers().lastHeader("kafka_dlt-original-offset").value()).getLong();
+        assertTrue(offset >= 0);
+        assertNotNull(first.headers().lastHeader("kafka_dlt-original-timestamp"));
+    }
+
+    @Test
+    void backPressurePausesAtTheCapAndLosesNothing(TestInfo test) {
+        Worker worker = startWorker(test, Map.of(WorkerConfig.MAX_IN_FLIGHT, "5"));
+        int count = 40;
+        AtomicBoolean sawPause = new AtomicBoolean();
+        int[] maxInFlight = {0};
+        IntStream.range(0, count).forEach(i -> client.submit("bp-" + i, "/* mock: duration_ms=300 */ SELECT 1"));
+        await("all succeed").atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
+            maxInFlight[0] = Math.max(maxInFlight[0], worker.inFlight());
+            if (worker.isPaused()) {
+                sawPause.set(true);
+            }
+            return IntStream.range(0, count).allMatch(i -> statuses("bp-" + i).contains("SUCCEEDED"));
+        });
+        assertTrue(sawPause.get(), "consumption paused at the cap");
+        assertTrue(maxInFlight[0] <= 5, "in flight never above the cap: " + maxInFlight[0]);
+        assertFalse(worker.isPaused(), "resumed below the cap");
+        assertEquals(count, worker.registryMetrics().succeeded());
+    }
+
+    @Test
+    void gracefulShutdownLeavesQueriesRunningAndCommitsWhatItRead(TestInfo test) {
+        Worker first = startWorker(test);
+        client.submit("s1", "/* mock: duration_ms=60000 */ SELECT 1");
+        client.awaitStatus("s1", "RUNNING", WAIT);
+        first.close();
+        assertEquals(0, first.registryMetrics().canceled());
+        assertFalse(statuses("s1").contains("CANCELED"));
+
+        startWorker(test);
+        client.submit("s2", "SELECT 1");
+        client.awaitStatus("s2", "SUCCEEDED", WAIT);
+        assertEquals(1, statuses("s1").stream().filter("PENDING"::equals).count(), "the second worker did not run s1 again");
+    }
+
+    @Test
+    void theHealthEndpointAnswers(TestInfo test) throws Exception {
+        Worker worker = startWorker(test);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + worker.httpPort() + "/health")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode());
+        assertTrue(health.body().contains("UP"));
+        java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(metrics.body().contains("\"in_flight\""), metrics.body());
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
