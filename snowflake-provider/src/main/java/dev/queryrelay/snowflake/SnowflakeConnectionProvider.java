@@ -26,7 +26,7 @@ import java.util.Map;
  *       {@code JDBC_USE_SESSION_TIMEZONE=true}.</li>
  *   <li>{@code NAME-file}: property {@code NAME} read from that file (trailing newlines removed);
  *       for secrets.</li>
- *   <li>{@code queryrelay.pool-size} (default 4): sessions kept open between calls.</li>
+ *   <li>{@code queryrelay.pool-size} (default 8, the worker's default worker.warehouse-threads): sessions kept open between calls.</li>
  * </ul>
  *
  * <p>Unless the system property {@code net.snowflake.jdbc.loggerImpl} is already set, loading

@@ -26,7 +26,7 @@ final class SnowflakeSettings {
     static final String FILE_SUFFIX = "-file";
     static final String OWN_PREFIX = "queryrelay.";
     static final String POOL_SIZE = OWN_PREFIX + "pool-size";
-    static final int DEFAULT_POOL_SIZE = 4;
+    static final int DEFAULT_POOL_SIZE = 8;
     static final int MAX_POOL_SIZE = 1_000;
     static final String URL_PREFIX = "jdbc:snowflake://";
     /**

@@ -21,7 +21,8 @@ import java.util.Properties;
  * {@code QUERYRELAY_KAFKA_SASL_JAAS_CONFIG} = {@code kafka.sasl.jaas.config} ({@code _} as {@code .});
  * {@code QUERYRELAY_PROVIDER_PRIVATE_KEY_FILE} = {@code provider.private_key_file} (lower-cased,
  * {@code _} kept, {@code __} as {@code -}: {@code QUERYRELAY_PROVIDER_PASSWORD__FILE} =
- * {@code provider.password-file}).
+ * {@code provider.password-file}; a leading {@code QUERYRELAY_} as {@code queryrelay.}:
+ * {@code QUERYRELAY_PROVIDER_QUERYRELAY_POOL__SIZE} = {@code provider.queryrelay.pool-size}).
  */
 public final class ConfigSources {
 
@@ -95,8 +96,9 @@ public final class ConfigSources {
                 key = WorkerConfig.KAFKA_PREFIX
                         + name.substring((ENV_PREFIX + "KAFKA_").length()).toLowerCase(Locale.ROOT).replace('_', '.');
             } else if (key == null && name.startsWith(ENV_PREFIX + "PROVIDER_")) {
+                String rest = name.substring((ENV_PREFIX + "PROVIDER_").length()).toLowerCase(Locale.ROOT).replace("__", "-");
                 key = WorkerConfig.PROVIDER_PREFIX
-                        + name.substring((ENV_PREFIX + "PROVIDER_").length()).toLowerCase(Locale.ROOT).replace("__", "-");
+                        + (rest.startsWith("queryrelay_") ? "queryrelay." + rest.substring("queryrelay_".length()) : rest);
             }
             if (key != null) {
                 settings.put(key, value);

@@ -23,7 +23,7 @@ class ConfigSourcesTest {
                 new String[]{"--config", file.toString(), "--worker.max-in-flight=30"},
                 Map.of("QUERYRELAY_WORKER_MAX_IN_FLIGHT", "20", "QUERYRELAY_KAFKA_BOOTSTRAP_SERVERS", "env:9092",
                         "QUERYRELAY_PROVIDER_PRIVATE_KEY_FILE", "/keys/k.p8", "QUERYRELAY_PROVIDER_PASSWORD__FILE", "/run/pw",
-                        "QUERYRELAY_KAFKA_SASL_JAAS_CONFIG", "jaas", "OTHER", "x"));
+                        "QUERYRELAY_KAFKA_SASL_JAAS_CONFIG", "jaas", "QUERYRELAY_PROVIDER_QUERYRELAY_POOL__SIZE", "3", "OTHER", "x"));
         WorkerConfig config = new WorkerConfig(loaded.settings());
         assertEquals(30, config.getInt(WorkerConfig.MAX_IN_FLIGHT));
         assertEquals("env:9092", config.getString(WorkerConfig.BOOTSTRAP_SERVERS));
@@ -31,6 +31,7 @@ class ConfigSourcesTest {
         assertEquals("/keys/k.p8", config.providerSettings().get("private_key_file"));
         assertEquals("/run/pw", config.providerSettings().get("password-file"));
         assertEquals("jaas", config.kafkaClientSettings().get("sasl.jaas.config"));
+        assertEquals("3", config.providerSettings().get("queryrelay.pool-size"));
         assertFalse(loaded.embeddedKafka());
     }
 

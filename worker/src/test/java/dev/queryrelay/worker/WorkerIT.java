@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,20 +49,7 @@ class WorkerIT {
     private Worker startWorker(TestInfo test, Map<String, String> overrides) {
         String prefix = test.getTestMethod().orElseThrow().getName() + ".";
         topics = TopicNames.withPrefix(prefix);
-        Map<String, String> settings = new HashMap<>();
-        settings.put(WorkerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        settings.put(WorkerConfig.GROUP_ID, prefix + "workers");
-        settings.put(WorkerConfig.TOPICS_SUBMIT, topics.submit());
-        settings.put(WorkerConfig.TOPICS_CANCEL, topics.cancel());
-        settings.put(WorkerConfig.TOPICS_STATUS, topics.status());
-        settings.put(WorkerConfig.TOPICS_RESULTS, topics.results());
-        settings.put(WorkerConfig.TOPICS_DLQ, topics.dlq());
-        settings.put(WorkerConfig.TOPICS_PARTITIONS, "3");
-        settings.put(WorkerConfig.HTTP_PORT, "0");
-        settings.put(WorkerConfig.WORKER_ID, "it-worker");
-        settings.put(WorkerConfig.COMMIT_INTERVAL_MS, "200");
-        settings.put(WorkerConfig.RETRY_INITIAL_BACKOFF_MS, "5");
-        settings.put(WorkerConfig.RETRY_MAX_BACKOFF_MS, "20");
+        Map<String, String> settings = TestWorkers.settings(broker.bootstrapServers(), topics, prefix + "workers");
         settings.putAll(overrides);
         Worker worker = Worker.start(new WorkerConfig(settings));
         closeables.add(worker);
@@ -251,7 +237,7 @@ class WorkerIT {
         });
         assertTrue(sawPause.get(), "consumption paused at the cap");
         assertTrue(maxInFlight[0] <= 5, "in flight never above the cap: " + maxInFlight[0]);
-        assertFalse(worker.isPaused(), "resumed below the cap");
+        await("resumed below the cap").atMost(WAIT).until(() -> !worker.isPaused());
         assertEquals(count, worker.registryMetrics().succeeded());
     }
 
