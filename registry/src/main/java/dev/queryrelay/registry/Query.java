@@ -42,11 +42,23 @@ final class Query {
     List<List<Object>> inlineRows;
     boolean inlineComplete = true;
 
+    private boolean detached;
+
     Query(StartRequest request, Instant createdAt) {
         this.request = request;
         this.createdAt = createdAt;
         this.updatedAt = createdAt;
         this.nextPollMillis = request.options().pollInterval().toMillis();
+    }
+
+    Query(StartRequest request, RestorePoint point, Instant now) {
+        this(request, point.createdAt());
+        this.status = point.status();
+        this.seq = point.seq();
+        this.providerQueryId = point.providerQueryId();
+        this.startedAt = point.startedAt();
+        this.finishedAt = point.status().isTerminal() ? (point.finishedAt() == null ? now : point.finishedAt()) : null;
+        this.updatedAt = now;
     }
 
     String id() {
@@ -58,7 +70,18 @@ final class Query {
     }
 
     synchronized boolean isActive() {
-        return !status.isTerminal() && stopTarget == null;
+        return !detached && !status.isTerminal() && stopTarget == null;
+    }
+
+    /** Stops driving this query here (another process owns it now); returns whether it was in flight. */
+    synchronized boolean detach() {
+        boolean inFlight = !detached && !status.isTerminal();
+        detached = true;
+        if (timeoutTask != null) {
+            timeoutTask.cancel(false);
+            timeoutTask = null;
+        }
+        return inFlight;
     }
 
     synchronized String providerQueryId() {
@@ -105,7 +128,7 @@ final class Query {
      * {@code null} when the move is not allowed (for example out of a terminal state).
      */
     synchronized QuerySnapshot moveTo(QueryStatus next, ErrorInfo failure, Instant at) {
-        if (seq > 0 && !status.canMoveTo(next)) {
+        if (detached || (seq > 0 && !status.canMoveTo(next))) {
             return null;
         }
         status = next;
@@ -133,7 +156,7 @@ final class Query {
     synchronized QuerySnapshot snapshot() {
         Long executionMs = startedAt != null && finishedAt != null
                 ? Duration.between(startedAt, finishedAt).toMillis() : null;
-        return new QuerySnapshot(request.queryId(), request.sql(), status, createdAt, updatedAt, startedAt,
+        return new QuerySnapshot(request.queryId(), request.sql(), request.bindings(), status, createdAt, updatedAt, startedAt,
                 finishedAt, executionMs, rowCount, pages, truncated, columns, error, providerQueryId,
                 request.options(), request.tags(), seq);
     }

@@ -155,23 +155,73 @@ public final class QueryRegistry implements AutoCloseable {
         submitted.increment();
         inFlight.incrementAndGet();
         QuerySnapshot pending = transition(query, QueryStatus.PENDING, null);
+        return launch(query) ? pending : query.snapshot();
+    }
+
+    /**
+     * Takes over a query that another registry (usually another process) accepted, from where it
+     * left it: see {@link RestorePoint}. Publishes no event for the restored state itself; the next
+     * transition continues its {@code seq}. A query id already known here is left as it is.
+     */
+    public QuerySnapshot restore(StartRequest request, RestorePoint point) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(point, "point");
+        ensureOpen();
+        Query query = new Query(request, point, clock.instant());
+        Query known = queries.putIfAbsent(request.queryId(), query);
+        if (known != null) {
+            return known.snapshot();
+        }
+        if (point.status().isTerminal()) {
+            return query.snapshot();
+        }
+        inFlight.incrementAndGet();
+        log.info("query {} taken over as {} (seq {}, provider query id {})", request.queryId(), point.status(),
+                point.seq(), point.providerQueryId());
+        launch(query);
+        return query.snapshot();
+    }
+
+    /**
+     * Stops driving a query without canceling it in the warehouse and forgets it (another process
+     * owns it now). Publishes nothing. Returns whether the query was known.
+     */
+    public boolean forget(String queryId) {
+        Query query = queries.remove(Objects.requireNonNull(queryId, "queryId"));
+        if (query == null) {
+            return false;
+        }
+        if (query.detach()) {
+            inFlight.decrementAndGet();
+        }
+        return true;
+    }
+
+    /** Starts or follows the query; false when a remembered cancel ended it at once. */
+    private boolean launch(Query query) {
+        StartRequest request = query.request;
         EarlyCancel early = earlyCancels.remove(request.queryId());
         if (early != null) {
             stop(query, QueryStatus.CANCELED, canceledError(early.reason()));
-            return query.snapshot();
+            return false;
         }
         Duration timeout = request.options().timeout();
         if (timeout != null) {
+            long remaining = Math.max(0, Duration.between(clock.instant(), query.createdAt.plus(timeout)).toMillis());
             synchronized (query) {
                 if (!query.status().isTerminal()) {
                     query.timeoutTask = scheduler.schedule(() -> stop(query, QueryStatus.TIMEOUT,
                             ErrorInfo.of(ErrorType.TIMEOUT, "query exceeded its timeout of " + timeout.toMillis() + " ms")),
-                            timeout.toMillis(), TimeUnit.MILLISECONDS);
+                            remaining, TimeUnit.MILLISECONDS);
                 }
             }
         }
-        warehouseCall(() -> connection.start(request)).whenComplete((id, failure) -> onStarted(query, id, failure));
-        return pending;
+        if (query.status() == QueryStatus.PENDING) {
+            warehouseCall(() -> connection.start(request)).whenComplete((id, failure) -> onStarted(query, id, failure));
+        } else if (query.status() == QueryStatus.RUNNING) {
+            schedule(() -> poll(query), 0);
+        }
+        return true;
     }
 
     /**

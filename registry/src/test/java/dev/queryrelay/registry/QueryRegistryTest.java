@@ -386,6 +386,70 @@ class QueryRegistryTest {
         assertTrue(maxThreads[0] >= 2, "the registry's threads were seen: " + maxThreads[0]);
     }
 
+    @Test
+    void restoreFollowsARunningQueryByItsProviderIdWithoutStartingItAgain() {
+        registry();
+        StartRequest request = request("q1", "/* mock: duration_ms=300 rows=5 */ SELECT 1");
+        String startedElsewhere = Providers.load("mock").connect(Map.of()).start(request);
+        Instant created = Instant.now().minusMillis(50);
+        QuerySnapshot restored = registry.restore(request,
+                new RestorePoint(QueryStatus.RUNNING, 2, created, startedElsewhere, created, null));
+        assertEquals(QueryStatus.RUNNING, restored.status());
+        QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
+        assertEquals(3, done.seq());
+        assertEquals(startedElsewhere, done.providerQueryId());
+        assertEquals(5, done.rowCount());
+        assertTrue(connection.started.isEmpty(), "never started again");
+        assertEquals(List.of("page 0", "SUCCEEDED"), events.of("q1"));
+    }
+
+    @Test
+    void restorePendingStartsTheQueryAndContinuesTheSequence() {
+        registry();
+        registry.restore(request("q1", "SELECT 1"), new RestorePoint(QueryStatus.PENDING, 1, Instant.now(), null, null, null));
+        QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
+        assertEquals(3, done.seq());
+        assertEquals(1, connection.started.size());
+        assertEquals(List.of("RUNNING", "page 0", "SUCCEEDED"), events.of("q1"));
+    }
+
+    @Test
+    void aRestoredTerminalQueryMakesAResubmitRunNothing() {
+        registry();
+        registry.restore(request("q1", "SELECT 1"), new RestorePoint(QueryStatus.SUCCEEDED, 3, Instant.now(), "mock-x", null, null));
+        assertEquals(QueryStatus.SUCCEEDED, registry.submit(request("q1", "SELECT 1")).status());
+        assertEquals(0, registry.inFlight());
+        assertTrue(connection.started.isEmpty());
+        assertTrue(events.lines.isEmpty());
+    }
+
+    @Test
+    void aRestoredQueryPastItsTimeoutTimesOutAtOnce() {
+        registry();
+        StartRequest request = request("q1", "/* mock: duration_ms=60000 */ SELECT 1", QueryOptions.DEFAULTS.withTimeout(Duration.ofSeconds(1)));
+        String id = Providers.load("mock").connect(Map.of()).start(request);
+        Instant created = Instant.now().minusSeconds(10);
+        registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, id, created, null));
+        QuerySnapshot timedOut = awaitStatus("q1", QueryStatus.TIMEOUT);
+        assertEquals(3, timedOut.seq());
+        assertEquals(List.of(id), connection.canceled);
+    }
+
+    @Test
+    void forgetStopsDrivingAQueryWithoutCancelingIt() {
+        registry();
+        registry.submit(request("q1", "/* mock: duration_ms=400 */ SELECT 1"));
+        awaitStatus("q1", QueryStatus.RUNNING);
+        assertTrue(registry.forget("q1"));
+        assertFalse(registry.forget("q1"));
+        assertEquals(0, registry.inFlight());
+        assertTrue(registry.snapshot("q1").isEmpty());
+        registry.submit(request("q2", "/* mock: duration_ms=600 */ SELECT 1"));
+        awaitStatus("q2", QueryStatus.SUCCEEDED);
+        assertEquals(List.of("PENDING", "RUNNING"), events.of("q1"), "nothing published after forget");
+        assertTrue(connection.canceled.isEmpty());
+    }
+
     private static List<String> ids(List<QuerySnapshot> snapshots) {
         return snapshots.stream().map(QuerySnapshot::queryId).toList();
     }

@@ -3,6 +3,7 @@ package dev.queryrelay.worker;
 import dev.queryrelay.api.ErrorInfo;
 import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.QueryRelayException;
+import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.registry.QueryRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,6 +46,10 @@ final class CommandLoop implements Runnable {
     private final EventPublisher publisher;
     private final DeadLetters deadLetters;
     private final SendFailures failures;
+    private final StateStore state;
+    private final Ownership ownership;
+    private final Consumer<String, byte[]> stateReader;
+    private final Runnable beforeLeaving;
     private final String submitTopic;
     private final String cancelTopic;
     private final String statusTopic;
@@ -63,9 +69,10 @@ final class CommandLoop implements Runnable {
     final AtomicLong deadLettered = new AtomicLong();
     final AtomicLong pauses = new AtomicLong();
 
-    CommandLoop(Consumer<String, byte[]> consumer, Producer<String, byte[]> producer, QueryRegistry registry,
-                CommandParser parser, EventCodec codec, EventPublisher publisher, DeadLetters deadLetters,
-                SendFailures failures, WorkerTopics topics, int maxInFlight, Duration commitInterval, Clock clock) {
+    CommandLoop(Consumer<String, byte[]> consumer, Consumer<String, byte[]> stateReader, Producer<String, byte[]> producer,
+                QueryRegistry registry, CommandParser parser, EventCodec codec, EventPublisher publisher,
+                DeadLetters deadLetters, SendFailures failures, StateStore state, Ownership ownership,
+                WorkerTopics topics, int maxInFlight, Duration commitInterval, Clock clock, Runnable beforeLeaving) {
         this.consumer = consumer;
         this.producer = producer;
         this.registry = registry;
@@ -74,6 +81,10 @@ final class CommandLoop implements Runnable {
         this.publisher = publisher;
         this.deadLetters = deadLetters;
         this.failures = failures;
+        this.state = state;
+        this.ownership = ownership;
+        this.stateReader = stateReader;
+        this.beforeLeaving = beforeLeaving;
         this.submitTopic = topics.submit();
         this.cancelTopic = topics.cancel();
         this.statusTopic = topics.status();
@@ -104,11 +115,13 @@ final class CommandLoop implements Runnable {
             throw e;
         } finally {
             try {
+                beforeLeaving.run();
                 commit(true);
             } catch (RuntimeException e) {
                 log.warn("final commit failed: {}", e.toString());
             }
             consumer.close(Duration.ofSeconds(10));
+            stateReader.close(Duration.ofSeconds(5));
             stopped.countDown();
             log.info("command loop stopped");
         }
@@ -174,6 +187,9 @@ final class CommandLoop implements Runnable {
             return;
         }
         try {
+            if (registry.snapshot(command.queryId()).isEmpty()) {
+                ownership.assign(command.queryId(), record.partition());
+            }
             registry.submit(command.request());
         } catch (QueryRelayException e) {
             reject(record, e.error(), true);
@@ -184,7 +200,12 @@ final class CommandLoop implements Runnable {
         cancels.incrementAndGet();
         try {
             CancelCommand command = parser.parseCancel(record.key(), record.value());
-            registry.cancel(command.queryId(), command.reason());
+            Optional<QuerySnapshot> snapshot = registry.cancel(command.queryId(), command.reason());
+            if (snapshot.isEmpty()) {
+                state.earlyCancel(command.queryId(), command.reason(), record.partition());
+            } else if (!snapshot.get().status().isTerminal()) {
+                state.cancelRequested(snapshot.get(), command.reason());
+            }
         } catch (QueryRelayException e) {
             reject(record, e.error(), false);
         }
@@ -287,12 +308,17 @@ final class CommandLoop implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             log.info("partitions revoked: {}", partitions);
+            handOver(partitions);
+            producer.flush();
             commit(true);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             log.info("partitions assigned: {}", partitions);
+            for (TopicPartition partition : submitPartitions(partitions)) {
+                takeOver(partition.partition());
+            }
             if (paused) {
                 consumer.pause(submitPartitions(partitions));
             }
@@ -301,7 +327,51 @@ final class CommandLoop implements Runnable {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("partitions lost: {}", partitions);
+            handOver(partitions);
             processed.keySet().removeAll(partitions);
+        }
+    }
+
+    /** Stops driving the queries of revoked submit partitions; their new owner takes them over. */
+    private void handOver(Collection<TopicPartition> partitions) {
+        int count = 0;
+        for (TopicPartition partition : submitPartitions(partitions)) {
+            for (String queryId : ownership.queriesOf(partition.partition())) {
+                if (registry.forget(queryId)) {
+                    count++;
+                }
+                ownership.release(queryId);
+            }
+        }
+        if (count > 0) {
+            log.info("handed over {} queries in flight", count);
+        }
+    }
+
+    /** Restores the queries of a newly assigned submit partition from the state topic. */
+    private void takeOver(int partition) {
+        Map<String, QueryState> states = state.read(stateReader, partition, Duration.ofSeconds(60));
+        int resumed = 0;
+        for (QueryState entry : states.values()) {
+            try {
+                if (entry.isCancelOnly()) {
+                    registry.cancel(entry.queryId(), entry.cancelReason());
+                    continue;
+                }
+                if (!entry.status().isTerminal()) {
+                    ownership.assign(entry.queryId(), partition);
+                    resumed++;
+                }
+                registry.restore(entry.request(parser), entry.restorePoint());
+                if (entry.cancelReason() != null && !entry.status().isTerminal()) {
+                    registry.cancel(entry.queryId(), entry.cancelReason().isEmpty() ? null : entry.cancelReason());
+                }
+            } catch (RuntimeException e) {
+                log.error("cannot take over query {} from the state topic: {}", entry.queryId(), e.toString());
+            }
+        }
+        if (resumed > 0) {
+            log.info("took over {} queries in flight of submit partition {}", resumed, partition);
         }
     }
 }

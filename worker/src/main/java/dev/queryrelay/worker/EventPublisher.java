@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Publishes every transition to the status topic and every page to the results topic, keyed by
  * query id. A {@code SUCCEEDED} event is sent only after every page of its query is acknowledged;
- * if a page could not be written the query is reported {@code FAILED} instead.
+ * if a page could not be written the query is reported {@code FAILED} instead. Each transition is
+ * then recorded in the state topic.
  */
 final class EventPublisher implements QueryListener {
 
@@ -29,6 +30,7 @@ final class EventPublisher implements QueryListener {
     private final String statusTopic;
     private final String resultsTopic;
     private final SendFailures failures;
+    private final StateStore state;
     private final Duration pageAckTimeout;
     private final ConcurrentHashMap<String, PageTrail> trails = new ConcurrentHashMap<>();
 
@@ -38,28 +40,30 @@ final class EventPublisher implements QueryListener {
     }
 
     EventPublisher(Producer<String, byte[]> producer, EventCodec codec, String statusTopic, String resultsTopic,
-                   SendFailures failures, Duration pageAckTimeout) {
+                   SendFailures failures, StateStore state, Duration pageAckTimeout) {
         this.producer = producer;
         this.codec = codec;
         this.statusTopic = statusTopic;
         this.resultsTopic = resultsTopic;
         this.failures = failures;
+        this.state = state;
         this.pageAckTimeout = pageAckTimeout;
     }
 
     @Override
     public void onTransition(QuerySnapshot snapshot) {
-        byte[] value = codec.status(snapshot);
+        QuerySnapshot published = snapshot;
         if (snapshot.status().isTerminal()) {
             PageTrail trail = trails.remove(snapshot.queryId());
             if (snapshot.status() == QueryStatus.SUCCEEDED && trail != null) {
                 Exception failure = awaitPages(trail);
                 if (failure != null) {
-                    value = codec.status(failedInstead(snapshot, failure));
+                    published = failedInstead(snapshot, failure);
                 }
             }
         }
-        send(new ProducerRecord<>(statusTopic, snapshot.queryId(), value), "status " + snapshot.status());
+        send(new ProducerRecord<>(statusTopic, published.queryId(), codec.status(published)), "status " + published.status());
+        state.transition(published);
     }
 
     @Override
@@ -99,7 +103,7 @@ final class EventPublisher implements QueryListener {
     private static QuerySnapshot failedInstead(QuerySnapshot s, Exception failure) {
         ErrorInfo error = new ErrorInfo(ErrorType.INTERNAL, "result pages could not be published: " + failure,
                 null, null, true);
-        return new QuerySnapshot(s.queryId(), s.sql(), QueryStatus.FAILED, s.createdAt(), s.updatedAt(), s.startedAt(),
+        return new QuerySnapshot(s.queryId(), s.sql(), s.bindings(), QueryStatus.FAILED, s.createdAt(), s.updatedAt(), s.startedAt(),
                 s.finishedAt(), s.executionMs(), s.rowCount(), s.pages(), s.truncated(), s.columns(), error,
                 s.providerQueryId(), s.options(), s.tags(), s.seq());
     }

@@ -54,13 +54,15 @@ public final class Worker implements AutoCloseable {
         WorkerTopics topics = WorkerTopics.from(config);
         try (Admin admin = Admin.create(clientSettings())) {
             TopicSetup.ensure(admin, topics, config.getInt(WorkerConfig.TOPICS_PARTITIONS),
-                    config.getShort(WorkerConfig.TOPICS_REPLICATION_FACTOR));
+                    config.getShort(WorkerConfig.TOPICS_REPLICATION_FACTOR), stateRetention(config));
         }
         WarehouseConnection connection = provider.connect(config.providerSettings());
         this.producer = new KafkaProducer<>(producerSettings());
         EventCodec codec = new EventCodec(workerId, provider.name());
+        Ownership ownership = new Ownership();
+        StateStore state = new StateStore(producer, topics.state(), workerId, failures, ownership);
         EventPublisher publisher = new EventPublisher(producer, codec, topics.status(), topics.results(), failures,
-                Duration.ofMinutes(3));
+                state, Duration.ofMinutes(3));
         int pageMaxBytes = config.getInt(WorkerConfig.PAGE_MAX_BYTES);
         this.registry = QueryRegistry.builder(connection)
                 .listener(publisher)
@@ -76,10 +78,11 @@ public final class Worker implements AutoCloseable {
                 .threadNamePrefix("queryrelay")
                 .build();
         String groupId = config.getString(WorkerConfig.GROUP_ID);
-        this.loop = new CommandLoop(new KafkaConsumer<>(consumerSettings(groupId)), producer, registry,
-                new CommandParser(config.getInt(WorkerConfig.MAX_SQL_LENGTH)), codec, publisher,
-                new DeadLetters(topics.dlq(), groupId), failures, topics, config.getInt(WorkerConfig.MAX_IN_FLIGHT),
-                config.duration(WorkerConfig.COMMIT_INTERVAL_MS), Clock.systemUTC());
+        this.loop = new CommandLoop(new KafkaConsumer<>(consumerSettings(groupId)), new KafkaConsumer<>(readerSettings()),
+                producer, registry, new CommandParser(config.getInt(WorkerConfig.MAX_SQL_LENGTH)), codec, publisher,
+                new DeadLetters(topics.dlq(), groupId), failures, state, ownership, topics,
+                config.getInt(WorkerConfig.MAX_IN_FLIGHT), config.duration(WorkerConfig.COMMIT_INTERVAL_MS),
+                Clock.systemUTC(), registry::close);
         this.loopThread = new Thread(() -> {
             MDC.put("worker_id", workerId);
             loop.run();
@@ -182,6 +185,21 @@ public final class Worker implements AutoCloseable {
 
     private static long pageEnvelopeBudget(int pageMaxBytes) {
         return Math.max(512, pageMaxBytes - Math.min(100_000, pageMaxBytes / 4));
+    }
+
+    private static Duration stateRetention(WorkerConfig config) {
+        Duration ttl = config.duration(WorkerConfig.TTL_MS);
+        Duration week = Duration.ofDays(7);
+        return ttl.compareTo(week) > 0 ? ttl : week;
+    }
+
+    private Map<String, Object> readerSettings() {
+        Map<String, Object> settings = new HashMap<>(clientSettings());
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-state-reader");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return settings;
     }
 
     private Map<String, Object> clientSettings() {

@@ -30,6 +30,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String TOPICS_STATUS = "topics.status";
     public static final String TOPICS_RESULTS = "topics.results";
     public static final String TOPICS_DLQ = "topics.dlq";
+    public static final String TOPICS_STATE = "topics.state";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
     public static final String WORKER_ID = "worker.id";
@@ -68,6 +69,9 @@ public final class WorkerConfig extends AbstractConfig {
                     "Topic of result pages.")
             .define(TOPICS_DLQ, Type.STRING, "queryrelay.dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Dead-letter topic for records that cannot be processed.")
+            .define(TOPICS_STATE, Type.STRING, "queryrelay.state", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Internal compacted topic where workers record each query's state, so that a partition's new "
+                            + "owner takes its queries over; created with the submit topic's partition count.")
             .define(TOPICS_PARTITIONS, Type.INT, -1, Range.between(-1, 10_000), Importance.LOW,
                     "Partitions of topics the worker creates; -1 uses the broker's default.")
             .define(TOPICS_REPLICATION_FACTOR, Type.SHORT, (short) -1, Range.between(-1, 100), Importance.LOW,

@@ -20,6 +20,7 @@ final class TestWorkers {
         settings.put(WorkerConfig.TOPICS_STATUS, topics.status());
         settings.put(WorkerConfig.TOPICS_RESULTS, topics.results());
         settings.put(WorkerConfig.TOPICS_DLQ, topics.dlq());
+        settings.put(WorkerConfig.TOPICS_STATE, topics.submit() + ".state");
         settings.put(WorkerConfig.TOPICS_PARTITIONS, "3");
         settings.put(WorkerConfig.HTTP_PORT, "0");
         settings.put(WorkerConfig.WORKER_ID, "it-worker");
