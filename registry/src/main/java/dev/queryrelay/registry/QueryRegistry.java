@@ -342,8 +342,9 @@ public final class QueryRegistry implements AutoCloseable {
     }
 
     /**
-     * Stops the registry's threads and closes the connection (if the registry owns it). Queries
-     * still running in the warehouse are left running, not canceled.
+     * Stops driving every query (no transition or page is published after this starts), stops the
+     * registry's threads and closes the connection (if the registry owns it). Queries still running
+     * in the warehouse are left running, not canceled, for another registry to {@link #restore}.
      */
     @Override
     public void close() {
@@ -351,6 +352,9 @@ public final class QueryRegistry implements AutoCloseable {
             return;
         }
         closed = true;
+        for (Query query : queries.values()) {
+            query.detach();
+        }
         scheduler.shutdownNow();
         warehousePool.shutdownNow();
         try {

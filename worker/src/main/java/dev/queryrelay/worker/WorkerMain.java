@@ -5,6 +5,7 @@ import dev.queryrelay.testkit.EmbeddedKafkaBroker;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.util.HashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 
 /**
@@ -17,33 +18,33 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        EmbeddedKafkaBroker broker = null;
-        Worker worker;
-        try {
-            ConfigSources.Loaded loaded = ConfigSources.load(args, System.getenv());
-            Map<String, String> settings = new HashMap<>(loaded.settings());
-            if (loaded.embeddedKafka()) {
-                broker = EmbeddedKafkaBroker.start();
-                settings.putIfAbsent(WorkerConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-                System.out.println("embedded Kafka broker: bootstrap.servers=" + broker.bootstrapServers());
-            }
-            worker = Worker.start(new WorkerConfig(settings));
-        } catch (ConfigException | IllegalArgumentException | QueryRelayException e) {
-            System.err.println("queryrelay: " + e.getMessage());
-            if (broker != null) {
-                broker.close();
-            }
-            System.exit(2);
-            return;
-        }
-        EmbeddedKafkaBroker embedded = broker;
+        AtomicReference<EmbeddedKafkaBroker> broker = new AtomicReference<>();
+        AtomicReference<Worker> worker = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close();
+            Worker running = worker.get();
+            if (running != null) {
+                running.close();
+            }
+            EmbeddedKafkaBroker embedded = broker.get();
             if (embedded != null) {
                 embedded.close();
             }
         }, "queryrelay-shutdown"));
-        System.out.println("queryrelay worker " + worker.id() + " running; Ctrl-C or SIGTERM stops it gracefully");
-        worker.awaitTermination();
+        try {
+            ConfigSources.Loaded loaded = ConfigSources.load(args, System.getenv());
+            Map<String, String> settings = new HashMap<>(loaded.settings());
+            if (loaded.embeddedKafka()) {
+                broker.set(EmbeddedKafkaBroker.start());
+                settings.putIfAbsent(WorkerConfig.BOOTSTRAP_SERVERS, broker.get().bootstrapServers());
+                System.out.println("embedded Kafka broker: bootstrap.servers=" + broker.get().bootstrapServers());
+            }
+            worker.set(Worker.start(new WorkerConfig(settings)));
+        } catch (ConfigException | IllegalArgumentException | QueryRelayException e) {
+            System.err.println("queryrelay: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        System.out.println("queryrelay worker " + worker.get().id() + " running; Ctrl-C or SIGTERM stops it gracefully");
+        worker.get().awaitTermination();
     }
 }
