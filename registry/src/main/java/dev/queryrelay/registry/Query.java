@@ -39,6 +39,7 @@ final class Query {
     Instant unknownSince;
     long nextPollMillis;
     ScheduledFuture<?> timeoutTask;
+    volatile java.util.concurrent.CompletableFuture<?> startCall;
     List<List<Object>> inlineRows;
     boolean inlineComplete = true;
 

@@ -58,6 +58,7 @@ import java.util.function.Supplier;
 public final class QueryRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueryRegistry.class);
+    private static final Duration START_HANDOVER_WAIT = Duration.ofSeconds(30);
 
     private final WarehouseConnection connection;
     private final boolean closeConnection;
@@ -191,6 +192,7 @@ public final class QueryRegistry implements AutoCloseable {
         if (query == null) {
             return false;
         }
+        awaitStart(query);
         if (query.detach()) {
             inFlight.decrementAndGet();
         }
@@ -217,7 +219,8 @@ public final class QueryRegistry implements AutoCloseable {
             }
         }
         if (query.status() == QueryStatus.PENDING) {
-            warehouseCall(() -> connection.start(request)).whenComplete((id, failure) -> onStarted(query, id, failure));
+            query.startCall = warehouseCall(() -> connection.start(request))
+                    .whenComplete((id, failure) -> onStarted(query, id, failure));
         } else if (query.status() == QueryStatus.RUNNING) {
             schedule(() -> poll(query), 0);
         }
@@ -353,6 +356,7 @@ public final class QueryRegistry implements AutoCloseable {
         }
         closed = true;
         for (Query query : queries.values()) {
+            awaitStart(query);
             query.detach();
         }
         scheduler.shutdownNow();
@@ -386,10 +390,31 @@ public final class QueryRegistry implements AutoCloseable {
         }
         if (running) {
             schedule(() -> poll(query), 0);
-        } else {
+        } else if (query.status().isTerminal()) {
             log.info("query {} ended {} while starting; canceling {} in the warehouse", query.id(),
                     query.status(), providerQueryId);
             cancelInWarehouse(providerQueryId);
+        } else {
+            log.warn("query {} was handed over while starting; {} keeps running in the warehouse", query.id(),
+                    providerQueryId);
+        }
+    }
+
+    /**
+     * Waits (bounded) for a start call in flight, so that its provider query id is published with
+     * RUNNING before the query is handed over: a new owner then follows it instead of starting it again.
+     */
+    private void awaitStart(Query query) {
+        CompletableFuture<?> start = query.startCall;
+        if (start == null || start.isDone()) {
+            return;
+        }
+        try {
+            start.get(START_HANDOVER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | java.util.concurrent.CancellationException e) {
+            log.warn("query {}: start still in flight at hand-over ({})", query.id(), e.toString());
         }
     }
 

@@ -3,8 +3,12 @@ package dev.queryrelay.worker;
 import dev.queryrelay.api.ErrorInfo;
 import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.QueryRelayException;
+import dev.queryrelay.api.QueryOptions;
 import dev.queryrelay.api.QuerySnapshot;
+import dev.queryrelay.api.QueryStatus;
+import dev.queryrelay.api.StartRequest;
 import dev.queryrelay.registry.QueryRegistry;
+import dev.queryrelay.registry.RestorePoint;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,6 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CommandLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(CommandLoop.class);
+    /** The SQL recorded for a rejected submit, whose query id is used up by its FAILED event. */
+    static final String REJECTED_SQL = "-- rejected submit";
 
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
@@ -221,8 +228,14 @@ final class CommandLoop implements Runnable {
         }
         String queryId = CommandParser.readableQueryId(record.key(), record.value());
         if (queryId != null && registry.snapshot(queryId).isEmpty()) {
-            publisher.send(new ProducerRecord<>(statusTopic, queryId, codec.rejected(queryId, error, clock.instant())),
+            Instant now = clock.instant();
+            QuerySnapshot failed = registry.restore(
+                    new StartRequest(queryId, REJECTED_SQL, List.of(), QueryOptions.DEFAULTS, Map.of()),
+                    new RestorePoint(QueryStatus.FAILED, 1, now, null, null, now));
+            publisher.send(new ProducerRecord<>(statusTopic, queryId, codec.rejected(queryId, error, now)),
                     "status FAILED");
+            ownership.assign(queryId, record.partition());
+            state.transition(failed);
         }
     }
 

@@ -13,7 +13,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Builds dead-letter records: the original key, value and headers plus the headers Spring
  * Kafka's {@code DeadLetterPublishingRecoverer} writes (same names and encodings) and
- * {@code queryrelay-error-type}.
+ * {@code queryrelay-error-type}. A value too large to publish is cut to its first bytes, with its
+ * original size in {@code queryrelay-original-size}.
  */
 final class DeadLetters {
 
@@ -26,13 +27,16 @@ final class DeadLetters {
     static final String ORIGINAL_TIMESTAMP_TYPE = "kafka_dlt-original-timestamp-type";
     static final String ORIGINAL_CONSUMER_GROUP = "kafka_dlt-original-consumer-group";
     static final String ERROR_TYPE = "queryrelay-error-type";
+    static final String ORIGINAL_SIZE = "queryrelay-original-size";
 
     private final String topic;
     private final String consumerGroup;
+    private final int maxValueBytes;
 
-    DeadLetters(String topic, String consumerGroup) {
+    DeadLetters(String topic, String consumerGroup, int maxValueBytes) {
         this.topic = topic;
         this.consumerGroup = consumerGroup;
+        this.maxValueBytes = maxValueBytes;
     }
 
     String topic() {
@@ -50,7 +54,12 @@ final class DeadLetters {
         headers.add(ORIGINAL_TIMESTAMP_TYPE, utf8(original.timestampType().toString()));
         headers.add(ORIGINAL_CONSUMER_GROUP, utf8(consumerGroup));
         headers.add(ERROR_TYPE, utf8(error.type().name()));
-        return new ProducerRecord<>(topic, null, original.key(), original.value(), headers);
+        byte[] value = original.value();
+        if (value != null && value.length > maxValueBytes) {
+            headers.add(ORIGINAL_SIZE, utf8(Integer.toString(value.length)));
+            value = java.util.Arrays.copyOf(value, maxValueBytes);
+        }
+        return new ProducerRecord<>(topic, null, original.key(), value, headers);
     }
 
     private static byte[] utf8(String text) {

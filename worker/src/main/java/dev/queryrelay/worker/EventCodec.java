@@ -3,7 +3,10 @@ package dev.queryrelay.worker;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.queryrelay.api.ColumnMeta;
 import dev.queryrelay.api.ErrorInfo;
 import dev.queryrelay.api.JsonValue;
@@ -22,6 +25,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +34,13 @@ import java.util.Set;
 /** Writes status events and result pages as the JSON of docs/protocol.md. */
 final class EventCodec {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
+    /** ISO-8601 UTC with exactly three fraction digits, as docs/protocol.md promises. */
+    static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
     private final String worker;
     private final String provider;
@@ -47,7 +56,7 @@ final class EventCodec {
             json.writeStringField("query_id", snapshot.queryId());
             json.writeStringField("status", snapshot.status().name());
             json.writeNumberField("seq", snapshot.seq());
-            json.writeStringField("at", DateTimeFormatter.ISO_INSTANT.format(snapshot.updatedAt()));
+            json.writeStringField("at", TIMESTAMP.format(snapshot.updatedAt()));
             json.writeStringField("worker", worker);
             json.writeStringField("provider", provider);
             if (snapshot.providerQueryId() != null) {
@@ -78,9 +87,12 @@ final class EventCodec {
             json.writeStringField("query_id", queryId);
             json.writeStringField("status", QueryStatus.FAILED.name());
             json.writeNumberField("seq", 1);
-            json.writeStringField("at", DateTimeFormatter.ISO_INSTANT.format(at));
+            json.writeStringField("at", TIMESTAMP.format(at));
             json.writeStringField("worker", worker);
             json.writeStringField("provider", provider);
+            json.writeNumberField("row_count", 0);
+            json.writeNumberField("pages", 0);
+            json.writeBooleanField("truncated", false);
             writeError(json, error);
             json.writeEndObject();
         });

@@ -70,12 +70,17 @@ final class EventPublisher implements QueryListener {
     public void onPage(QueryPage page) {
         PageTrail trail = trails.computeIfAbsent(page.queryId(), id -> new PageTrail());
         String key = page.queryId();
-        trail.last = producer.send(new ProducerRecord<>(resultsTopic, key, codec.page(page)), (metadata, error) -> {
-            if (error != null) {
-                trail.failure = error;
-                failures.record("page " + page.page(), resultsTopic, key, error);
-            }
-        });
+        try {
+            trail.last = producer.send(new ProducerRecord<>(resultsTopic, key, codec.page(page)), (metadata, error) -> {
+                if (error != null) {
+                    trail.failure = error;
+                    failures.record("page " + page.page(), resultsTopic, key, error);
+                }
+            });
+        } catch (RuntimeException e) {
+            trail.failure = e;
+            failures.record("page " + page.page(), resultsTopic, key, e);
+        }
     }
 
     void send(ProducerRecord<String, byte[]> record, String what) {
@@ -87,6 +92,9 @@ final class EventPublisher implements QueryListener {
     }
 
     private Exception awaitPages(PageTrail trail) {
+        if (trail.last == null) {
+            return trail.failure;
+        }
         try {
             trail.last.get(pageAckTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

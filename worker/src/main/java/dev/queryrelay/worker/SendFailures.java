@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Counts failed sends so that they surface (logs, health, metrics) and block offset commits. */
+/** Counts failed sends so that they surface (ERROR logs, the send_failures metric) and block offset commits. */
 final class SendFailures {
 
     private static final Logger log = LoggerFactory.getLogger(SendFailures.class);

@@ -80,7 +80,7 @@ public final class Worker implements AutoCloseable {
         String groupId = config.getString(WorkerConfig.GROUP_ID);
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerSettings(groupId)), new KafkaConsumer<>(readerSettings()),
                 producer, registry, new CommandParser(config.getInt(WorkerConfig.MAX_SQL_LENGTH)), codec, publisher,
-                new DeadLetters(topics.dlq(), groupId), failures, state, ownership, topics,
+                new DeadLetters(topics.dlq(), groupId, pageMaxBytes), failures, state, ownership, topics,
                 config.getInt(WorkerConfig.MAX_IN_FLIGHT), config.duration(WorkerConfig.COMMIT_INTERVAL_MS),
                 Clock.systemUTC(), registry::close);
         this.loopThread = new Thread(() -> {
@@ -113,6 +113,11 @@ public final class Worker implements AutoCloseable {
     /** The health endpoint's port, or -1 when it is disabled. */
     public int httpPort() {
         return health == null ? -1 : health.port();
+    }
+
+    /** Whether {@link #close()} was called (false after the consumer thread died of an error). */
+    public boolean isClosed() {
+        return closed;
     }
 
     public boolean isHealthy() {

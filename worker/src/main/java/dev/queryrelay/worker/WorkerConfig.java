@@ -102,7 +102,7 @@ public final class WorkerConfig extends AbstractConfig {
             .define(COMMIT_INTERVAL_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
                     "How often consumed offsets are committed (after the producer has flushed).")
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
-                    "Bound of each step of a graceful shutdown.")
+                    "How long a graceful shutdown waits for the consumer thread to stop and for the producer to close.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65_535), Importance.LOW,
                     "Port of the health and metrics endpoint (GET /health, GET /metrics); 0 picks a free port, "
                             + "-1 disables it.");

@@ -4,6 +4,7 @@ import dev.queryrelay.api.QueryRelayException;
 import dev.queryrelay.testkit.EmbeddedKafkaBroker;
 import org.apache.kafka.common.config.ConfigException;
 
+import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
@@ -39,12 +40,20 @@ public final class WorkerMain {
                 System.out.println("embedded Kafka broker: bootstrap.servers=" + broker.get().bootstrapServers());
             }
             worker.set(Worker.start(new WorkerConfig(settings)));
-        } catch (ConfigException | IllegalArgumentException | QueryRelayException e) {
+        } catch (ConfigException | IllegalArgumentException | QueryRelayException | UncheckedIOException e) {
             System.err.println("queryrelay: " + e.getMessage());
             System.exit(2);
+            return;
+        } catch (RuntimeException e) {
+            System.err.println("queryrelay: cannot start: " + e);
+            System.exit(1);
             return;
         }
         System.out.println("queryrelay worker " + worker.get().id() + " running; Ctrl-C or SIGTERM stops it gracefully");
         worker.get().awaitTermination();
+        if (!worker.get().isClosed()) {
+            System.err.println("queryrelay: the consumer loop stopped on an error; exiting so that a supervisor restarts it");
+            System.exit(1);
+        }
     }
 }

@@ -79,6 +79,16 @@ class EventCodecTest {
         assertEquals(1, event.get("seq").asInt());
         assertEquals("VALIDATION", event.get("error").get("type").asText());
         assertFalse(event.has("provider_query_id"));
+        assertEquals(0, event.get("row_count").asInt());
+        assertEquals(0, event.get("pages").asInt());
+        assertFalse(event.get("truncated").asBoolean());
+        assertEquals("2026-11-24T10:00:00.000Z", event.get("at").asText());
+    }
+
+    @Test
+    void timestampsHaveExactlyThreeFractionDigits() {
+        assertEquals("2026-11-24T10:00:00.000Z", EventCodec.TIMESTAMP.format(Instant.parse("2026-11-24T10:00:00Z")));
+        assertEquals("2026-11-24T10:00:00.123Z", EventCodec.TIMESTAMP.format(Instant.parse("2026-11-24T10:00:00.123456789Z")));
     }
 
     @Test
@@ -89,7 +99,7 @@ class EventCodecTest {
                 ColumnMeta.of("X", "TEXT"), ColumnMeta.of("OK", "BOOLEAN"), ColumnMeta.of("I", "TIMESTAMP_LTZ"));
         List<Object> row = Arrays.asList(new BigDecimal("12345678901234567890.123456789"), 7L, LocalDate.of(2026, 11, 24),
                 LocalTime.of(10, 15, 30), LocalDateTime.of(2024, 1, 1, 0, 0), OffsetDateTime.of(2026, 11, 24, 10, 15, 30, 0, ZoneOffset.ofHours(1)),
-                new byte[]{1, 2, 3}, new JsonValue("{\"a\":[1,2]}"), Double.NaN, "é\"\n", true, Instant.parse("2026-11-24T09:15:30Z"));
+                new byte[]{1, 2, 3}, new JsonValue("{\"a\":[1,2],\"d\":0.10000000000000000000001}"), Double.NaN, "é\"\n", true, Instant.parse("2026-11-24T09:15:30Z"));
         byte[] bytes = codec.page(new QueryPage("q-1", 2, 2000, columns, List.of(row, Arrays.asList(new Object[12])), true));
         String text = new String(bytes, StandardCharsets.UTF_8);
         assertTrue(text.contains("\"N\":12345678901234567890.123456789"), text);
@@ -106,6 +116,7 @@ class EventCodecTest {
         assertEquals("2026-11-24T10:15:30+01:00", first.get("TZ").asText());
         assertEquals("AQID", first.get("B").asText());
         assertEquals(2, first.get("V").get("a").get(1).asInt());
+        assertTrue(text.contains("\"d\":0.10000000000000000000001"), "semi-structured numbers stay exact: " + text);
         assertEquals("NaN", first.get("F").asText());
         assertEquals("é\"\n", first.get("X").asText());
         assertTrue(first.get("OK").asBoolean());

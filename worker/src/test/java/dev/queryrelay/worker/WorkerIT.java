@@ -207,6 +207,11 @@ class WorkerIT {
         }
         assertTrue(statuses("c1").isEmpty(), "a bad cancel never produces a status event");
 
+        client.submit("no-sql", "SELECT 1");
+        client.submit("good-2", "SELECT 1");
+        client.awaitStatus("good-2", "SUCCEEDED", WAIT);
+        assertEquals(List.of("FAILED"), statuses("no-sql"), "a rejected submit uses up its query id");
+
         ConsumerRecord<String, String> first = client.deadLetters().stream()
                 .filter(r -> "bad-json".equals(r.key())).findFirst().orElseThrow();
         assertEquals("{not json", first.value());
@@ -239,6 +244,20 @@ class WorkerIT {
         assertTrue(maxInFlight[0] <= 5, "in flight never above the cap: " + maxInFlight[0]);
         await("resumed below the cap").atMost(WAIT).until(() -> !worker.isPaused());
         assertEquals(count, worker.registryMetrics().succeeded());
+    }
+
+    @Test
+    void cancelsAreNotStuckBehindABacklogOfSubmitsAtTheCap(TestInfo test) {
+        Worker worker = startWorker(test, Map.of(WorkerConfig.MAX_IN_FLIGHT, "2"));
+        List<String> ids = IntStream.range(0, 32).mapToObj(i -> "busy-" + i).toList();
+        ids.forEach(id -> client.submit(id, "/* mock: duration_ms=60000 */ SELECT 1"));
+        await("paused at the cap with two running").atMost(WAIT).until(() -> worker.isPaused()
+                && ids.stream().filter(id -> statuses(id).contains("RUNNING")).count() == 2);
+        String running = ids.stream().filter(id -> statuses(id).contains("RUNNING")).findFirst().orElseThrow();
+        client.cancel(running, "urgent");
+        assertEquals("CANCELED", client.awaitTerminal(running, WAIT).get("status").asText());
+        assertTrue(ids.stream().filter(id -> !statuses(id).isEmpty()).count() <= 3,
+                "the backlog was still waiting when the cancel went through");
     }
 
     @Test
