@@ -113,6 +113,20 @@ class FailoverIT {
     }
 
     @Test
+    void cancelsSentDuringARebalanceStillCancel(TestInfo test) {
+        setUp(test);
+        worker("worker-a");
+        List<String> ids = submitAll("r", 8, "/* mock: duration_ms=60000 */ SELECT 1");
+        awaitAll(ids, "RUNNING");
+        worker("worker-b");
+        ids.forEach(id -> client.cancel(id, "during a rebalance"));
+        await("all canceled").atMost(WAIT).until(() -> allTerminal(client, ids));
+        for (String id : ids) {
+            assertEquals("CANCELED", checkOneExecution(client, id), () -> client.statusEvents(id).toString());
+        }
+    }
+
+    @Test
     void sigtermHandsQueriesOverWithoutCancelingThem(TestInfo test) {
         setUp(test);
         WorkerProcess a = worker("worker-a");
