@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -102,11 +103,11 @@ public final class QueryRegistry implements AutoCloseable {
         for (int i = 0; i < terminalCounts.length; i++) {
             terminalCounts[i] = new LongAdder();
         }
-        this.scheduler = new ScheduledThreadPoolExecutor(1, named(b.threadNamePrefix + "-scheduler"));
+        this.scheduler = new ScheduledThreadPoolExecutor(1, named(b.threadNamePrefix + "-scheduler", b.logContext));
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.warehousePool = new ThreadPoolExecutor(b.warehouseThreads, b.warehouseThreads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), named(b.threadNamePrefix + "-warehouse"));
+                new LinkedBlockingQueue<>(), named(b.threadNamePrefix + "-warehouse", b.logContext));
         this.warehousePool.allowCoreThreadTimeOut(true);
         RetryConfig retryConfig = RetryConfig.custom()
                 .maxAttempts(b.retryMaxAttempts)
@@ -652,10 +653,14 @@ public final class QueryRegistry implements AutoCloseable {
         return error.type() + ": " + error.message();
     }
 
-    private static ThreadFactory named(String prefix) {
+    private static ThreadFactory named(String prefix, Map<String, String> logContext) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + counter.incrementAndGet());
+            Runnable withContext = logContext.isEmpty() ? runnable : () -> {
+                MDC.setContextMap(logContext);
+                runnable.run();
+            };
+            Thread thread = new Thread(withContext, prefix + "-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
@@ -680,6 +685,7 @@ public final class QueryRegistry implements AutoCloseable {
         private Duration retryInitialBackoff = Duration.ofMillis(100);
         private Duration retryMaxBackoff = Duration.ofSeconds(5);
         private String threadNamePrefix = "queryrelay";
+        private Map<String, String> logContext = Map.of();
 
         private Builder(WarehouseConnection connection) {
             this.connection = Objects.requireNonNull(connection, "connection");
@@ -781,6 +787,12 @@ public final class QueryRegistry implements AutoCloseable {
         /** Prefix of the registry's thread names (default "queryrelay"). */
         public Builder threadNamePrefix(String value) {
             this.threadNamePrefix = Objects.requireNonNull(value, "threadNamePrefix");
+            return this;
+        }
+
+        /** SLF4J MDC entries set on every registry thread (e.g. a worker id). */
+        public Builder logContext(Map<String, String> value) {
+            this.logContext = Map.copyOf(Objects.requireNonNull(value, "logContext"));
             return this;
         }
 

@@ -76,6 +76,7 @@ public final class Worker implements AutoCloseable {
                 .inlineRowLimit(0)
                 .maxPageBytes(pageEnvelopeBudget(pageMaxBytes), dev.queryrelay.registry.JsonRowSizer.INSTANCE)
                 .threadNamePrefix("queryrelay")
+                .logContext(Map.of("worker_id", workerId))
                 .build();
         String groupId = config.getString(WorkerConfig.GROUP_ID);
         this.loop = new CommandLoop(new KafkaConsumer<>(consumerSettings(groupId)), new KafkaConsumer<>(readerSettings()),
