@@ -106,6 +106,10 @@ final class Query {
     synchronized void pageDelivered(List<List<Object>> rows, int inlineRowLimit) {
         pages++;
         rowCount += rows.size();
+        if (inlineRowLimit == 0) {
+            inlineComplete = rows.isEmpty() && inlineComplete;
+            return;
+        }
         if (inlineRows == null) {
             inlineRows = new ArrayList<>();
         }

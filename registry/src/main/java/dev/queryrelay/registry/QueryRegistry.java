@@ -380,6 +380,7 @@ public final class QueryRegistry implements AutoCloseable {
     }
 
     private void onStarted(Query query, String providerQueryId, Throwable failure) {
+        query.startCall = null;
         if (failure != null) {
             finish(query, QueryStatus.FAILED, errorOf(failure));
             return;

@@ -8,22 +8,22 @@ import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.registry.QueryListener;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes every transition to the status topic and every page to the results topic, keyed by
  * query id. A {@code SUCCEEDED} event is sent only after every page of its query is acknowledged;
  * if a page could not be written the query is reported {@code FAILED} instead. Each transition is
- * then recorded in the state topic.
+ * then recorded in the state topic. No registry thread waits for an acknowledgement: a query with
+ * pages has its final event sent by the publisher thread once its last page is acknowledged.
  */
-final class EventPublisher implements QueryListener {
+final class EventPublisher implements QueryListener, AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final EventCodec codec;
@@ -33,9 +33,15 @@ final class EventPublisher implements QueryListener {
     private final StateStore state;
     private final Duration pageAckTimeout;
     private final ConcurrentHashMap<String, PageTrail> trails = new ConcurrentHashMap<>();
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "queryrelay-publisher");
+        thread.setDaemon(true);
+        return thread;
+    });
 
+    /** The last page sent for a query (completed when acknowledged or failed) and the first failure. */
     private static final class PageTrail {
-        volatile Future<RecordMetadata> last;
+        volatile CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
         volatile Exception failure;
     }
 
@@ -52,34 +58,36 @@ final class EventPublisher implements QueryListener {
 
     @Override
     public void onTransition(QuerySnapshot snapshot) {
-        QuerySnapshot published = snapshot;
-        if (snapshot.status().isTerminal()) {
-            PageTrail trail = trails.remove(snapshot.queryId());
-            if (snapshot.status() == QueryStatus.SUCCEEDED && trail != null) {
-                Exception failure = awaitPages(trail);
-                if (failure != null) {
-                    published = failedInstead(snapshot, failure);
-                }
-            }
+        PageTrail trail = snapshot.status().isTerminal() ? trails.remove(snapshot.queryId()) : null;
+        if (snapshot.status() != QueryStatus.SUCCEEDED || trail == null) {
+            publish(snapshot);
+            return;
         }
-        send(new ProducerRecord<>(statusTopic, published.queryId(), codec.status(published)), "status " + published.status());
-        state.transition(published);
+        trail.last.orTimeout(pageAckTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((ok, timeout) -> {
+            Exception failure = trail.failure != null ? trail.failure : timeout instanceof Exception e ? e : null;
+            publish(failure == null ? snapshot : failedInstead(snapshot, failure));
+        }, publisher);
     }
 
     @Override
     public void onPage(QueryPage page) {
         PageTrail trail = trails.computeIfAbsent(page.queryId(), id -> new PageTrail());
         String key = page.queryId();
+        int number = page.page();
+        CompletableFuture<Void> acknowledged = new CompletableFuture<>();
+        trail.last = acknowledged;
         try {
-            trail.last = producer.send(new ProducerRecord<>(resultsTopic, key, codec.page(page)), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(resultsTopic, key, codec.page(page)), (metadata, error) -> {
                 if (error != null) {
                     trail.failure = error;
-                    failures.record("page " + page.page(), resultsTopic, key, error);
+                    failures.record("page " + number, resultsTopic, key, error);
                 }
+                acknowledged.complete(null);
             });
         } catch (RuntimeException e) {
             trail.failure = e;
-            failures.record("page " + page.page(), resultsTopic, key, e);
+            failures.record("page " + number, resultsTopic, key, e);
+            acknowledged.complete(null);
         }
     }
 
@@ -91,28 +99,30 @@ final class EventPublisher implements QueryListener {
         });
     }
 
-    private Exception awaitPages(PageTrail trail) {
-        if (trail.last == null) {
-            return trail.failure;
-        }
+    /** Sends the final events still waiting for their pages' acknowledgements, then stops. */
+    @Override
+    public void close() {
+        publisher.shutdown();
         try {
-            trail.last.get(pageAckTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            return trail.failure != null ? trail.failure : (Exception) e.getCause();
-        } catch (TimeoutException e) {
-            return e;
+            if (!publisher.awaitTermination(pageAckTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                publisher.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return e;
         }
-        return trail.failure;
+    }
+
+    private void publish(QuerySnapshot published) {
+        send(new ProducerRecord<>(statusTopic, published.queryId(), codec.status(published)),
+                "status " + published.status());
+        state.transition(published);
     }
 
     private static QuerySnapshot failedInstead(QuerySnapshot s, Exception failure) {
         ErrorInfo error = new ErrorInfo(ErrorType.INTERNAL, "result pages could not be published: " + failure,
                 null, null, true);
-        return new QuerySnapshot(s.queryId(), s.sql(), s.bindings(), QueryStatus.FAILED, s.createdAt(), s.updatedAt(), s.startedAt(),
-                s.finishedAt(), s.executionMs(), s.rowCount(), s.pages(), s.truncated(), s.columns(), error,
+        return new QuerySnapshot(s.queryId(), s.sql(), s.bindings(), QueryStatus.FAILED, s.createdAt(), s.updatedAt(),
+                s.startedAt(), s.finishedAt(), s.executionMs(), s.rowCount(), s.pages(), s.truncated(), s.columns(), error,
                 s.providerQueryId(), s.options(), s.tags(), s.seq());
     }
 }

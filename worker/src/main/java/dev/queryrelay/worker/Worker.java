@@ -42,6 +42,7 @@ public final class Worker implements AutoCloseable {
     private final CommandLoop loop;
     private final Thread loopThread;
     private final SendFailures failures = new SendFailures();
+    private final EventPublisher publisher;
     private final HealthServer health;
     private final Duration shutdownTimeout;
     private volatile boolean closed;
@@ -61,7 +62,7 @@ public final class Worker implements AutoCloseable {
         EventCodec codec = new EventCodec(workerId, provider.name());
         Ownership ownership = new Ownership();
         StateStore state = new StateStore(producer, topics.state(), workerId, failures, ownership);
-        EventPublisher publisher = new EventPublisher(producer, codec, topics.status(), topics.results(), failures,
+        this.publisher = new EventPublisher(producer, codec, topics.status(), topics.results(), failures,
                 state, Duration.ofMinutes(3));
         int pageMaxBytes = config.getInt(WorkerConfig.PAGE_MAX_BYTES);
         this.registry = QueryRegistry.builder(connection)
@@ -83,7 +84,7 @@ public final class Worker implements AutoCloseable {
                 producer, registry, new CommandParser(config.getInt(WorkerConfig.MAX_SQL_LENGTH)), codec, publisher,
                 new DeadLetters(topics.dlq(), groupId, pageMaxBytes), failures, state, ownership, topics,
                 config.getInt(WorkerConfig.MAX_IN_FLIGHT), config.duration(WorkerConfig.COMMIT_INTERVAL_MS),
-                Clock.systemUTC(), registry::close);
+                Clock.systemUTC(), this::stopDrivingQueries);
         this.loopThread = new Thread(() -> {
             MDC.put("worker_id", workerId);
             loop.run();
@@ -180,13 +181,19 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        registry.close();
+        stopDrivingQueries();
         producer.flush();
         producer.close(shutdownTimeout);
         if (health != null) {
             health.close();
         }
         log.info("worker {} stopped", workerId);
+    }
+
+    /** Stops the registry (queries keep running in the warehouse) and sends the final events still waiting for pages. */
+    private void stopDrivingQueries() {
+        registry.close();
+        publisher.close();
     }
 
     private static long pageEnvelopeBudget(int pageMaxBytes) {

@@ -1,0 +1,76 @@
+package dev.queryrelay.bench;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Kafka client settings of the bench's programs. The reference workers (pipe, do-nothing worker,
+ * blocking loop) use the same producer and consumer settings as {@code dev.queryrelay.worker.Worker},
+ * so that a difference in the figures is the worker's own work, not a client setting.
+ */
+public final class ClientSettings {
+
+    /** The load generator's producer linger: short, as a latency-minded client would set it. */
+    static final int LOAD_LINGER_MS = 1;
+
+    private ClientSettings() {
+    }
+
+    /** The worker's producer: idempotent, acks=all, linger 5 ms, lz4. */
+    public static Map<String, Object> workerProducer(String bootstrap, String clientId) {
+        Map<String, Object> settings = common(bootstrap, clientId);
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return settings;
+    }
+
+    /** The worker's consumer: a group member from the earliest offset, offsets committed by hand. */
+    public static Map<String, Object> workerConsumer(String bootstrap, String groupId, String clientId) {
+        Map<String, Object> settings = common(bootstrap, clientId);
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, Objects.requireNonNull(groupId, "groupId"));
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return settings;
+    }
+
+    /** The load generator's producer: idempotent, acks=all, linger 1 ms, lz4. */
+    static Map<String, Object> loadProducer(String bootstrap) {
+        Map<String, Object> settings = workerProducer(bootstrap, "bench-load");
+        settings.put(ProducerConfig.LINGER_MS_CONFIG, LOAD_LINGER_MS);
+        settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000);
+        return settings;
+    }
+
+    /** The load generator's event reader: no group (partitions are assigned), large polls. */
+    static Map<String, Object> watcherConsumer(String bootstrap, String clientId) {
+        Map<String, Object> settings = common(bootstrap, clientId);
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return settings;
+    }
+
+    private static Map<String, Object> common(String bootstrap, String clientId) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(bootstrap, "bootstrap"));
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, Objects.requireNonNull(clientId, "clientId"));
+        return settings;
+    }
+}
