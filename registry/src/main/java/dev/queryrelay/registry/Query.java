@@ -41,7 +41,6 @@ final class Query {
     ScheduledFuture<?> timeoutTask;
     volatile java.util.concurrent.CompletableFuture<?> startCall;
     List<List<Object>> inlineRows;
-    boolean inlineComplete = true;
 
     private boolean detached;
 
@@ -107,21 +106,13 @@ final class Query {
         pages++;
         rowCount += rows.size();
         if (inlineRowLimit == 0) {
-            inlineComplete = rows.isEmpty() && inlineComplete;
             return;
         }
         if (inlineRows == null) {
             inlineRows = new ArrayList<>();
         }
-        int room = inlineRowLimit - inlineRows.size();
-        if (rows.size() <= room) {
-            inlineRows.addAll(rows);
-        } else {
-            if (room > 0) {
-                inlineRows.addAll(rows.subList(0, room));
-            }
-            inlineComplete = false;
-        }
+        int room = Math.max(0, inlineRowLimit - inlineRows.size());
+        inlineRows.addAll(rows.subList(0, Math.min(room, rows.size())));
     }
 
     synchronized void truncated(boolean value) {

@@ -278,10 +278,13 @@ final class CommandLoop implements Runnable {
 
     private void commit(boolean sync) {
         lastCommitMillis = clock.millis();
-        if (processed.isEmpty()) {
+        if (processed.isEmpty() && !sync) {
             return;
         }
         producer.flush();
+        if (processed.isEmpty()) {
+            return;
+        }
         long failed = failures.total();
         if (failed != failuresAtLastCommit) {
             failuresAtLastCommit = failed;
@@ -322,7 +325,6 @@ final class CommandLoop implements Runnable {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             log.info("partitions revoked: {}", partitions);
             handOver(partitions);
-            producer.flush();
             commit(true);
         }
 
