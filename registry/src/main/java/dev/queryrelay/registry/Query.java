@@ -143,6 +143,15 @@ final class Query {
         return snapshot();
     }
 
+    /** Drops what only a query in flight needs, as it is kept after it finished. */
+    synchronized void finished() {
+        startCall = null;
+        unknownSince = null;
+        if (inlineRows != null && inlineRows.isEmpty()) {
+            inlineRows = null;
+        }
+    }
+
     synchronized long nextPollDelay(double multiplier, Duration cap) {
         long delay = nextPollMillis;
         nextPollMillis = Math.min(cap.toMillis(), Math.max(delay + 1, (long) (delay * multiplier)));

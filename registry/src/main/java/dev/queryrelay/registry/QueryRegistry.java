@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,12 +74,16 @@ public final class QueryRegistry implements AutoCloseable {
     private final double pollBackoffMultiplier;
     private final Duration unknownQueryLimit;
     private final Duration ttl;
+    private final int maxFinished;
     private final int inlineRowLimit;
     private final long maxPageBytes;
     private final PageSizer pageSizer;
 
     private final ConcurrentHashMap<String, Query> queries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, EarlyCancel> earlyCancels = new ConcurrentHashMap<>();
+    /** Finished queries still remembered, in the order they finished (or were restored finished). */
+    private final ConcurrentLinkedQueue<Query> finished = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger finishedCount = new AtomicInteger();
     private final LongAdder submitted = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder retries = new LongAdder();
@@ -97,17 +103,18 @@ public final class QueryRegistry implements AutoCloseable {
         this.pollBackoffMultiplier = b.pollBackoffMultiplier;
         this.unknownQueryLimit = b.unknownQueryLimit;
         this.ttl = b.ttl;
+        this.maxFinished = b.maxFinished;
         this.inlineRowLimit = b.inlineRowLimit;
         this.maxPageBytes = b.maxPageBytes;
         this.pageSizer = b.pageSizer;
         for (int i = 0; i < terminalCounts.length; i++) {
             terminalCounts[i] = new LongAdder();
         }
-        this.scheduler = new ScheduledThreadPoolExecutor(1, named(b.threadNamePrefix + "-scheduler", b.logContext));
+        this.scheduler = new ScheduledThreadPoolExecutor(1, named(b.threadNamePrefix + "-scheduler", b.logContext, null));
         this.scheduler.setRemoveOnCancelPolicy(true);
         this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.warehousePool = new ThreadPoolExecutor(b.warehouseThreads, b.warehouseThreads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), named(b.threadNamePrefix + "-warehouse", b.logContext));
+                new LinkedBlockingQueue<>(), named(b.threadNamePrefix + "-warehouse", b.logContext, this));
         this.warehousePool.allowCoreThreadTimeOut(true);
         RetryConfig retryConfig = RetryConfig.custom()
                 .maxAttempts(b.retryMaxAttempts)
@@ -175,6 +182,7 @@ public final class QueryRegistry implements AutoCloseable {
             return known.snapshot();
         }
         if (point.status().isTerminal()) {
+            rememberFinished(query);
             return query.snapshot();
         }
         inFlight.incrementAndGet();
@@ -220,8 +228,10 @@ public final class QueryRegistry implements AutoCloseable {
             }
         }
         if (query.status() == QueryStatus.PENDING) {
-            query.startCall = warehouseCall(() -> connection.start(request))
-                    .whenComplete((id, failure) -> onStarted(query, id, failure));
+            CompletableFuture<Void> startReturned = new CompletableFuture<>();
+            query.startCall = startReturned;
+            warehouseCall(() -> connection.start(request), false)
+                    .whenComplete((id, failure) -> onStarted(query, id, failure, startReturned));
         } else if (query.status() == QueryStatus.RUNNING) {
             schedule(() -> poll(query), 0);
         }
@@ -318,10 +328,14 @@ public final class QueryRegistry implements AutoCloseable {
     public int prune() {
         Instant cutoff = clock.instant().minus(ttl);
         int removed = 0;
-        for (Query query : queries.values()) {
-            Instant finished = query.finishedAt();
-            if (finished != null && !finished.isAfter(cutoff) && queries.remove(query.id(), query)) {
-                removed++;
+        for (Iterator<Query> it = finished.iterator(); it.hasNext(); ) {
+            Query query = it.next();
+            if (!query.finishedAt().isAfter(cutoff)) {
+                it.remove();
+                finishedCount.decrementAndGet();
+                if (queries.remove(query.id(), query)) {
+                    removed++;
+                }
             }
         }
         earlyCancels.values().removeIf(cancel -> !cancel.at().isAfter(cutoff));
@@ -379,19 +393,28 @@ public final class QueryRegistry implements AutoCloseable {
         log.info("registry closed with {} queries in flight", inFlight.get());
     }
 
-    private void onStarted(Query query, String providerQueryId, Throwable failure) {
-        query.startCall = null;
-        if (failure != null) {
-            finish(query, QueryStatus.FAILED, errorOf(failure));
-            return;
-        }
+    /** Publishes RUNNING (or FAILED), then completes {@code startReturned} and follows the query. */
+    private void onStarted(Query query, String providerQueryId, Throwable failure, CompletableFuture<Void> startReturned) {
         boolean running;
-        synchronized (query) {
-            query.started(providerQueryId, clock.instant());
-            running = transition(query, QueryStatus.RUNNING, null) != null;
+        try {
+            if (failure != null) {
+                finish(query, QueryStatus.FAILED, errorOf(failure));
+                return;
+            }
+            synchronized (query) {
+                query.started(providerQueryId, clock.instant());
+                running = transition(query, QueryStatus.RUNNING, null) != null;
+            }
+        } finally {
+            query.startCall = null;
+            startReturned.complete(null);
         }
         if (running) {
-            schedule(() -> poll(query), 0);
+            if (onWarehouseThread()) {
+                poll(query);
+            } else {
+                schedule(() -> poll(query), 0);
+            }
         } else if (query.status().isTerminal()) {
             log.info("query {} ended {} while starting; canceling {} in the warehouse", query.id(),
                     query.status(), providerQueryId);
@@ -425,7 +448,7 @@ public final class QueryRegistry implements AutoCloseable {
             return;
         }
         String providerQueryId = query.providerQueryId();
-        warehouseCall(() -> connection.status(providerQueryId))
+        warehouseCall(() -> connection.status(providerQueryId), true)
                 .whenComplete((status, failure) -> onStatus(query, status, failure));
     }
 
@@ -452,7 +475,7 @@ public final class QueryRegistry implements AutoCloseable {
                 }
             }
             case FAILED -> finish(query, QueryStatus.FAILED, status.error());
-            case SUCCEEDED -> warehouseCall(() -> connection.results(query.providerQueryId()))
+            case SUCCEEDED -> warehouseCall(() -> connection.results(query.providerQueryId()), true)
                     .whenComplete((cursor, error) -> {
                         if (error != null) {
                             finish(query, QueryStatus.FAILED, errorOf(error));
@@ -510,7 +533,7 @@ public final class QueryRegistry implements AutoCloseable {
         warehouseCall(() -> {
             connection.cancel(providerQueryId);
             return Boolean.TRUE;
-        }).whenComplete((ok, failure) -> {
+        }, true).whenComplete((ok, failure) -> {
             ErrorInfo detail = error;
             if (failure != null) {
                 ErrorInfo cause = errorOf(failure);
@@ -530,7 +553,7 @@ public final class QueryRegistry implements AutoCloseable {
         warehouseCall(() -> {
             connection.cancel(providerQueryId);
             return Boolean.TRUE;
-        }).whenComplete((ok, failure) -> {
+        }, true).whenComplete((ok, failure) -> {
             if (failure != null) {
                 log.warn("cancel of {} in the warehouse failed: {}", providerQueryId, errorOf(failure).message());
             }
@@ -555,14 +578,18 @@ public final class QueryRegistry implements AutoCloseable {
             if (next.isTerminal()) {
                 inFlight.decrementAndGet();
                 terminalCounts[next.ordinal()].increment();
+                rememberFinished(query);
             }
-            MDC.put("query_id", query.id());
-            try {
+            boolean logged = log.isInfoEnabled();
+            if (logged) {
+                MDC.put("query_id", query.id());
                 if (error == null) {
                     log.info("query {} {} -> {}", query.id(), next == QueryStatus.PENDING ? "new" : previous, next);
                 } else {
                     log.info("query {} {} -> {} ({}: {})", query.id(), previous, next, error.type(), error.message());
                 }
+            }
+            try {
                 for (QueryListener listener : listeners) {
                     try {
                         listener.onTransition(snapshot);
@@ -571,7 +598,9 @@ public final class QueryRegistry implements AutoCloseable {
                     }
                 }
             } finally {
-                MDC.remove("query_id");
+                if (logged) {
+                    MDC.remove("query_id");
+                }
             }
             return snapshot;
         }
@@ -589,7 +618,12 @@ public final class QueryRegistry implements AutoCloseable {
         }
     }
 
+    /** Runs {@code task} on a warehouse thread: this one, if it is one. */
     private void execute(Runnable task) {
+        if (onWarehouseThread()) {
+            task.run();
+            return;
+        }
         try {
             warehousePool.execute(task);
         } catch (RejectedExecutionException e) {
@@ -597,12 +631,44 @@ public final class QueryRegistry implements AutoCloseable {
         }
     }
 
-    private <T> CompletableFuture<T> warehouseCall(Supplier<T> call) {
+    /**
+     * Calls the warehouse on a warehouse thread, retrying retryable failures with back-off. With
+     * {@code here}, an attempt made on a warehouse thread runs on it at once instead of being queued
+     * (a query's next call after the previous one returned); retries always come from the scheduler.
+     */
+    private <T> CompletableFuture<T> warehouseCall(Supplier<T> call, boolean here) {
         try {
-            return retry.executeCompletionStage(scheduler, () -> CompletableFuture.supplyAsync(call, warehousePool))
+            return retry.executeCompletionStage(scheduler, () -> here && onWarehouseThread()
+                            ? callHere(call) : CompletableFuture.supplyAsync(call, warehousePool))
                     .toCompletableFuture();
         } catch (RejectedExecutionException e) {
             return CompletableFuture.failedFuture(new QueryRelayException(ErrorType.INTERNAL, "registry is closed"));
+        }
+    }
+
+    private static <T> CompletableFuture<T> callHere(Supplier<T> call) {
+        try {
+            return CompletableFuture.completedFuture(call.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private boolean onWarehouseThread() {
+        return Thread.currentThread() instanceof RegistryThread thread && thread.warehouseOf == this;
+    }
+
+    /** Remembers a finished query, forgetting the oldest finished ones beyond {@code maxFinished}. */
+    private void rememberFinished(Query query) {
+        query.finished();
+        finished.add(query);
+        if (finishedCount.incrementAndGet() <= maxFinished) {
+            return;
+        }
+        Query oldest;
+        while (finishedCount.get() > maxFinished && (oldest = finished.poll()) != null) {
+            finishedCount.decrementAndGet();
+            queries.remove(oldest.id(), oldest);
         }
     }
 
@@ -654,16 +720,25 @@ public final class QueryRegistry implements AutoCloseable {
         return error.type() + ": " + error.message();
     }
 
-    private static ThreadFactory named(String prefix, Map<String, String> logContext) {
+    /** A thread of a registry; {@code warehouseOf} is the registry whose warehouse calls it makes, if any. */
+    private static final class RegistryThread extends Thread {
+        final QueryRegistry warehouseOf;
+
+        RegistryThread(Runnable task, String name, QueryRegistry warehouseOf) {
+            super(task, name);
+            this.warehouseOf = warehouseOf;
+            setDaemon(true);
+        }
+    }
+
+    private static ThreadFactory named(String prefix, Map<String, String> logContext, QueryRegistry warehouseOf) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Runnable withContext = logContext.isEmpty() ? runnable : () -> {
                 MDC.setContextMap(logContext);
                 runnable.run();
             };
-            Thread thread = new Thread(withContext, prefix + "-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
+            return new RegistryThread(withContext, prefix + "-" + counter.incrementAndGet(), warehouseOf);
         };
     }
 
@@ -678,6 +753,7 @@ public final class QueryRegistry implements AutoCloseable {
         private double pollBackoffMultiplier = 1.5;
         private Duration unknownQueryLimit = Duration.ofSeconds(60);
         private Duration ttl = Duration.ofHours(24);
+        private int maxFinished = 10_000;
         private Duration pruneInterval = Duration.ofMinutes(1);
         private int inlineRowLimit = 10_000;
         private long maxPageBytes = 1_000_000;
@@ -741,6 +817,15 @@ public final class QueryRegistry implements AutoCloseable {
         /** How long finished queries are kept (default 24 h). */
         public Builder ttl(Duration value) {
             this.ttl = positive(value, "ttl");
+            return this;
+        }
+
+        /**
+         * How many finished queries are remembered at most (default 10,000): beyond it the oldest
+         * are forgotten before their TTL, so memory stays bounded at any query rate.
+         */
+        public Builder maxFinished(int value) {
+            this.maxFinished = positive(value, "maxFinished");
             return this;
         }
 

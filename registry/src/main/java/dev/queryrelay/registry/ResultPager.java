@@ -43,7 +43,7 @@ final class ResultPager {
         int pageIndex = 0;
         List<Object> row = cursor.next();
         while (true) {
-            List<List<Object>> rows = new ArrayList<>(Math.min(pageRows, 1024));
+            List<List<Object>> rows = new ArrayList<>(Math.min(pageRows, 64));
             long bytes = 0;
             while (row != null && delivered + rows.size() < maxRows && rows.size() < pageRows) {
                 long size = sizer.estimate(columns, row);

@@ -195,7 +195,7 @@ final class CommandLoop implements Runnable {
         }
         try {
             if (registry.snapshot(command.queryId()).isEmpty()) {
-                ownership.assign(command.queryId(), record.partition());
+                ownership.assign(command.queryId(), record.partition(), command.json());
             }
             registry.submit(command.request());
         } catch (QueryRelayException e) {
@@ -234,7 +234,7 @@ final class CommandLoop implements Runnable {
                     new RestorePoint(QueryStatus.FAILED, 1, now, null, null, now));
             publisher.send(new ProducerRecord<>(statusTopic, queryId, codec.rejected(queryId, error, now)),
                     "status FAILED");
-            ownership.assign(queryId, record.partition());
+            ownership.assign(queryId, record.partition(), null);
             state.transition(failed);
         }
     }
@@ -281,6 +281,7 @@ final class CommandLoop implements Runnable {
         if (processed.isEmpty() && !sync) {
             return;
         }
+        state.writePending();
         producer.flush();
         if (processed.isEmpty()) {
             return;
@@ -374,7 +375,7 @@ final class CommandLoop implements Runnable {
                     continue;
                 }
                 if (!entry.status().isTerminal()) {
-                    ownership.assign(entry.queryId(), partition);
+                    ownership.assign(entry.queryId(), partition, entry.submit());
                     resumed++;
                 }
                 registry.restore(entry.request(parser), entry.restorePoint());

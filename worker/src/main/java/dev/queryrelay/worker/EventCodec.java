@@ -25,7 +25,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,8 +38,6 @@ final class EventCodec {
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
-    /** ISO-8601 UTC with exactly three fraction digits, as docs/protocol.md promises. */
-    static final DateTimeFormatter TIMESTAMP = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
     private final String worker;
     private final String provider;
@@ -56,7 +53,7 @@ final class EventCodec {
             json.writeStringField("query_id", snapshot.queryId());
             json.writeStringField("status", snapshot.status().name());
             json.writeNumberField("seq", snapshot.seq());
-            json.writeStringField("at", TIMESTAMP.format(snapshot.updatedAt()));
+            json.writeStringField("at", Timestamps.format(snapshot.updatedAt()));
             json.writeStringField("worker", worker);
             json.writeStringField("provider", provider);
             if (snapshot.providerQueryId() != null) {
@@ -87,7 +84,7 @@ final class EventCodec {
             json.writeStringField("query_id", queryId);
             json.writeStringField("status", QueryStatus.FAILED.name());
             json.writeNumberField("seq", 1);
-            json.writeStringField("at", TIMESTAMP.format(at));
+            json.writeStringField("at", Timestamps.format(at));
             json.writeStringField("worker", worker);
             json.writeStringField("provider", provider);
             json.writeNumberField("row_count", 0);

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * query id. A {@code SUCCEEDED} event is sent only after every page of its query is acknowledged;
  * if a page could not be written the query is reported {@code FAILED} instead. Each transition is
  * then recorded in the state topic. No registry thread waits for an acknowledgement: a query with
- * pages has its final event sent by the publisher thread once its last page is acknowledged.
+ * pages has its final event sent by the publisher thread once its last page is acknowledged; the
+ * producer reports every send, acknowledged or failed, within {@code delivery.timeout.ms}.
  */
 final class EventPublisher implements QueryListener, AutoCloseable {
 
@@ -63,8 +64,8 @@ final class EventPublisher implements QueryListener, AutoCloseable {
             publish(snapshot);
             return;
         }
-        trail.last.orTimeout(pageAckTimeout.toMillis(), TimeUnit.MILLISECONDS).whenCompleteAsync((ok, timeout) -> {
-            Exception failure = trail.failure != null ? trail.failure : timeout instanceof Exception e ? e : null;
+        trail.last.whenCompleteAsync((ok, ignored) -> {
+            Exception failure = trail.failure;
             publish(failure == null ? snapshot : failedInstead(snapshot, failure));
         }, publisher);
     }
@@ -99,7 +100,7 @@ final class EventPublisher implements QueryListener, AutoCloseable {
         });
     }
 
-    /** Sends the final events still waiting for their pages' acknowledgements, then stops. */
+    /** Sends the final events still waiting for their pages' acknowledgements (waiting at most {@code pageAckTimeout}), then stops. */
     @Override
     public void close() {
         publisher.shutdown();

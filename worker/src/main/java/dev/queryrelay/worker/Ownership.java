@@ -1,26 +1,34 @@
 package dev.queryrelay.worker;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Which submit partition each query in flight came from: its state records go to that partition. */
+/**
+ * The queries this worker drives: which submit partition each came from (its state records go to
+ * that partition) and its submit command as JSON, serialized once for all its state records.
+ */
 final class Ownership {
 
-    private final ConcurrentHashMap<String, Integer> partitions = new ConcurrentHashMap<>();
-
-    void assign(String queryId, int partition) {
-        partitions.put(queryId, partition);
+    /** An owned query; {@code submitJson} is null for a query whose command is rebuilt from its snapshot. */
+    record Owned(int partition, String submitJson) {
     }
 
-    Integer partitionOf(String queryId) {
-        return partitions.get(queryId);
+    private final ConcurrentHashMap<String, Owned> queries = new ConcurrentHashMap<>();
+
+    void assign(String queryId, int partition, String submitJson) {
+        queries.put(Objects.requireNonNull(queryId, "queryId"), new Owned(partition, submitJson));
+    }
+
+    Owned get(String queryId) {
+        return queries.get(queryId);
     }
 
     void release(String queryId) {
-        partitions.remove(queryId);
+        queries.remove(queryId);
     }
 
     List<String> queriesOf(int partition) {
-        return partitions.entrySet().stream().filter(e -> e.getValue() == partition).map(e -> e.getKey()).toList();
+        return queries.entrySet().stream().filter(e -> e.getValue().partition() == partition).map(e -> e.getKey()).toList();
     }
 }

@@ -1,7 +1,13 @@
 package dev.queryrelay.worker;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.queryrelay.api.QueryOptions;
 import dev.queryrelay.api.QuerySnapshot;
@@ -11,23 +17,33 @@ import dev.queryrelay.registry.RestorePoint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One record of the compacted state topic: the last known state of a query (its original submit
  * command, status, seq and provider query id) and whether a cancel was asked for. A record with
- * only a cancel reason is a cancel that arrived before its submit.
+ * only a cancel reason is a cancel that arrived before its submit. {@code submit} is the command
+ * as JSON text.
  */
 record QueryState(String queryId, QueryStatus status, long seq, Instant createdAt, Instant startedAt,
-                  Instant finishedAt, String providerQueryId, String worker, JsonNode submit, String cancelReason) {
+                  Instant finishedAt, String providerQueryId, String worker, String submit, String cancelReason) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Reads numbers in the submit command as the parser does: decimals exactly, trailing zeros kept. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
 
-    static QueryState of(QuerySnapshot snapshot, String worker, String cancelReason) {
+    /** The state of {@code snapshot}; {@code submitJson} may be null, the command is then rebuilt from the snapshot. */
+    static QueryState of(QuerySnapshot snapshot, String worker, String cancelReason, String submitJson) {
+        String submit = submitJson != null ? submitJson : submitCommand(snapshot.queryId(), snapshot.sql(),
+                snapshot.options(), snapshot.tags(), snapshot.bindings()).toString();
         return new QueryState(snapshot.queryId(), snapshot.status(), snapshot.seq(), snapshot.createdAt(),
-                snapshot.startedAt(), snapshot.finishedAt(), snapshot.providerQueryId(), worker,
-                submitCommand(snapshot.queryId(), snapshot.sql(), snapshot.options(), snapshot.tags(), snapshot.bindings()),
-                cancelReason);
+                snapshot.startedAt(), snapshot.finishedAt(), snapshot.providerQueryId(), worker, submit, cancelReason);
     }
 
     static QueryState cancelOnly(String queryId, String worker, String reason) {
@@ -43,25 +59,29 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
     }
 
     byte[] toJson() {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("query_id", queryId);
-        if (status != null) {
-            node.put("status", status.name());
-            node.put("seq", seq);
-            node.put("created_at", createdAt.toString());
-            putTime(node, "started_at", startedAt);
-            putTime(node, "finished_at", finishedAt);
-            if (providerQueryId != null) {
-                node.put("provider_query_id", providerQueryId);
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+             JsonGenerator json = FACTORY.createGenerator(bytes)) {
+            json.writeStartObject();
+            json.writeStringField("query_id", queryId);
+            if (status != null) {
+                json.writeStringField("status", status.name());
+                json.writeNumberField("seq", seq);
+                writeTime(json, "created_at", createdAt);
+                writeTime(json, "started_at", startedAt);
+                writeTime(json, "finished_at", finishedAt);
+                if (providerQueryId != null) {
+                    json.writeStringField("provider_query_id", providerQueryId);
+                }
+                json.writeFieldName("submit");
+                json.writeRawValue(submit);
             }
-            node.set("submit", submit);
-        }
-        node.put("worker", worker);
-        if (cancelReason != null) {
-            node.put("cancel_reason", cancelReason);
-        }
-        try {
-            return MAPPER.writeValueAsBytes(node);
+            json.writeStringField("worker", worker);
+            if (cancelReason != null) {
+                json.writeStringField("cancel_reason", cancelReason);
+            }
+            json.writeEndObject();
+            json.flush();
+            return bytes.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -71,18 +91,19 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
         try {
             JsonNode node = MAPPER.readTree(value);
             String status = text(node, "status");
+            JsonNode submit = node.get("submit");
             return new QueryState(node.get("query_id").asText(), status == null ? null : QueryStatus.valueOf(status),
                     node.path("seq").asLong(), time(node, "created_at"), time(node, "started_at"),
-                    time(node, "finished_at"), text(node, "provider_query_id"), text(node, "worker"), node.get("submit"),
-                    text(node, "cancel_reason"));
+                    time(node, "finished_at"), text(node, "provider_query_id"), text(node, "worker"),
+                    submit == null || submit.isNull() ? null : submit.toString(), text(node, "cancel_reason"));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("unreadable state record: " + e.getMessage(), e);
         }
     }
 
     /** The submit command as a client would have sent it, so the same parser reads it back. */
-    static ObjectNode submitCommand(String queryId, String sql, QueryOptions options, java.util.Map<String, String> tags,
-                                    java.util.List<Object> bindings) {
+    static ObjectNode submitCommand(String queryId, String sql, QueryOptions options, Map<String, String> tags,
+                                    List<Object> bindings) {
         ObjectNode command = MAPPER.createObjectNode();
         command.put("query_id", queryId);
         command.put("sql", sql);
@@ -105,16 +126,12 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
     }
 
     StartRequest request(CommandParser parser) {
-        try {
-            return parser.parseSubmit(queryId, MAPPER.writeValueAsBytes(submit)).request();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return parser.parseSubmit(queryId, submit.getBytes(StandardCharsets.UTF_8)).request();
     }
 
-    private static void putTime(ObjectNode node, String field, Instant time) {
+    private static void writeTime(JsonGenerator json, String field, Instant time) throws IOException {
         if (time != null) {
-            node.put(field, time.toString());
+            json.writeStringField(field, Timestamps.format(time));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.queryrelay.worker;
 
 import dev.queryrelay.api.QuerySnapshot;
+import dev.queryrelay.api.QueryStatus;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -14,11 +15,17 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The worker's record of its queries in the compacted state topic (keyed by query id, in the
  * partition numbered like the query's submit partition), as Kafka Connect keeps task status. A
  * partition's new owner reads it to take over the queries of that partition.
+ *
+ * <p>{@code RUNNING} (with the provider query id) and terminal states are written at once. A
+ * {@code PENDING} state is only needed once the submit's offset is committed, so it is written by
+ * {@link #writePending()} before each commit, and not at all when the query has moved on by then
+ * (most short queries): one record fewer per query.
  */
 final class StateStore {
 
@@ -29,6 +36,7 @@ final class StateStore {
     private final String worker;
     private final SendFailures failures;
     private final Ownership ownership;
+    private final ConcurrentHashMap<String, QuerySnapshot> unwrittenPending = new ConcurrentHashMap<>();
 
     StateStore(Producer<String, byte[]> producer, String topic, String worker, SendFailures failures, Ownership ownership) {
         this.producer = producer;
@@ -40,21 +48,44 @@ final class StateStore {
 
     /** Records a transition; the last one (terminal) also ends this worker's ownership. */
     void transition(QuerySnapshot snapshot) {
-        send(snapshot.queryId(), ownership.partitionOf(snapshot.queryId()), QueryState.of(snapshot, worker, null));
+        if (snapshot.status() == QueryStatus.PENDING) {
+            unwrittenPending.put(snapshot.queryId(), snapshot);
+            return;
+        }
+        unwrittenPending.remove(snapshot.queryId());
+        sendState(snapshot, null);
         if (snapshot.status().isTerminal()) {
             ownership.release(snapshot.queryId());
         }
     }
 
+    /**
+     * Writes the {@code PENDING} state of every query accepted but not started yet; called before
+     * offsets are committed. A query's later state, written meanwhile, always comes after it.
+     */
+    void writePending() {
+        for (String queryId : unwrittenPending.keySet()) {
+            unwrittenPending.computeIfPresent(queryId, (id, snapshot) -> {
+                sendState(snapshot, null);
+                return null;
+            });
+        }
+    }
+
     /** Records that a cancel was asked for a query in flight, so a new owner cancels it too. */
     void cancelRequested(QuerySnapshot snapshot, String reason) {
-        send(snapshot.queryId(), ownership.partitionOf(snapshot.queryId()),
-                QueryState.of(snapshot, worker, reason == null ? "" : reason));
+        sendState(snapshot, reason == null ? "" : reason);
     }
 
     /** Records a cancel for a query not seen yet, in the partition its submit will come to. */
     void earlyCancel(String queryId, String reason, int partition) {
         send(queryId, partition, QueryState.cancelOnly(queryId, worker, reason));
+    }
+
+    private void sendState(QuerySnapshot snapshot, String cancelReason) {
+        Ownership.Owned owned = ownership.get(snapshot.queryId());
+        send(snapshot.queryId(), owned == null ? null : owned.partition(),
+                QueryState.of(snapshot, worker, cancelReason, owned == null ? null : owned.submitJson()));
     }
 
     private void send(String queryId, Integer partition, QueryState state) {

@@ -74,6 +74,7 @@ public final class Worker implements AutoCloseable {
                         config.duration(WorkerConfig.RETRY_MAX_BACKOFF_MS))
                 .unknownQueryLimit(config.duration(WorkerConfig.UNKNOWN_QUERY_LIMIT_MS))
                 .ttl(config.duration(WorkerConfig.TTL_MS))
+                .maxFinished(config.getInt(WorkerConfig.MAX_FINISHED))
                 .inlineRowLimit(0)
                 .maxPageBytes(pageEnvelopeBudget(pageMaxBytes), dev.queryrelay.registry.JsonRowSizer.INSTANCE)
                 .threadNamePrefix("queryrelay")

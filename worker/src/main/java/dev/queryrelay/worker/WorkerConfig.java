@@ -44,6 +44,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String RETRY_MAX_BACKOFF_MS = "worker.retry.max-backoff-ms";
     public static final String UNKNOWN_QUERY_LIMIT_MS = "worker.unknown-query-limit-ms";
     public static final String TTL_MS = "worker.ttl-ms";
+    public static final String MAX_FINISHED = "worker.max-finished";
     public static final String COMMIT_INTERVAL_MS = "worker.commit-interval-ms";
     public static final String SHUTDOWN_TIMEOUT_MS = "worker.shutdown-timeout-ms";
     public static final String HTTP_PORT = "http.port";
@@ -99,6 +100,10 @@ public final class WorkerConfig extends AbstractConfig {
                     "How long the warehouse may report a started query as unknown before it fails (NOT_FOUND).")
             .define(TTL_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
                     "How long finished queries (for duplicate detection) and early cancels are remembered.")
+            .define(MAX_FINISHED, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+                    "How many finished queries are remembered in memory at most (for duplicate detection); "
+                            + "beyond it the oldest are forgotten before worker.ttl-ms, so memory stays bounded at "
+                            + "any query rate (about 0.5 KB each).")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
                     "How often consumed offsets are committed (after the producer has flushed).")
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,

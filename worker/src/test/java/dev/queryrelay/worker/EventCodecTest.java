@@ -87,8 +87,22 @@ class EventCodecTest {
 
     @Test
     void timestampsHaveExactlyThreeFractionDigits() {
-        assertEquals("2026-11-24T10:00:00.000Z", EventCodec.TIMESTAMP.format(Instant.parse("2026-11-24T10:00:00Z")));
-        assertEquals("2026-11-24T10:00:00.123Z", EventCodec.TIMESTAMP.format(Instant.parse("2026-11-24T10:00:00.123456789Z")));
+        assertEquals("2026-11-24T10:00:00.000Z", Timestamps.format(Instant.parse("2026-11-24T10:00:00Z")));
+        assertEquals("2026-11-24T10:00:00.123Z", Timestamps.format(Instant.parse("2026-11-24T10:00:00.123456789Z")));
+        assertEquals("2026-11-24T10:00:00.007Z", Timestamps.format(Instant.parse("2026-11-24T10:00:00.007Z")));
+        assertEquals("2026-11-24T10:00:01.999Z", Timestamps.format(Instant.parse("2026-11-24T10:00:01.999999Z")));
+        assertEquals("1970-01-01T00:00:00.000Z", Timestamps.format(Instant.EPOCH));
+        assertEquals("+10000-01-01T00:00:00.000Z", Timestamps.format(Instant.parse("+10000-01-01T00:00:00Z")));
+    }
+
+    @Test
+    void timestampsMatchTheJdkFormatterAcrossSeconds() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        Instant base = Instant.parse("2026-11-24T23:59:58Z");
+        for (int i = 0; i < 10_000; i++) {
+            Instant at = base.plusNanos(random.nextLong(3_000_000_000L));
+            assertEquals(Timestamps.ISO_MILLIS.format(at), Timestamps.format(at), at.toString());
+        }
     }
 
     @Test

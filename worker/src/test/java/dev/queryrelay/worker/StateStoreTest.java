@@ -1,0 +1,119 @@
+package dev.queryrelay.worker;
+
+import dev.queryrelay.api.QueryOptions;
+import dev.queryrelay.api.QuerySnapshot;
+import dev.queryrelay.api.QueryStatus;
+import dev.queryrelay.api.StartRequest;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StateStoreTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-24T10:00:00.123456Z");
+    private static final String SUBMIT = "{\"query_id\":\"q1\",\"sql\":\"SELECT ?\",\"bindings\":[1.50, \"x\"],"
+            + "\"options\":{\"timeout_ms\":60000,\"page_rows\":10},\"tags\":{\"team\":\"a\"}}";
+
+    private final MockProducer<String, byte[]> producer =
+            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    private final Ownership ownership = new Ownership();
+    private final StateStore store = new StateStore(producer, "state", "w1", new SendFailures(), ownership);
+    private final CommandParser parser = new CommandParser(100_000);
+
+    private static QuerySnapshot snapshot(String id, QueryStatus status, long seq, String providerId) {
+        boolean terminal = status.isTerminal();
+        return new QuerySnapshot(id, "SELECT ?", status, T0, T0, providerId == null ? null : T0.plusMillis(5),
+                terminal ? T0.plusMillis(9) : null, null, 0, 0, false, List.of(), null, providerId,
+                QueryOptions.DEFAULTS, Map.of(), seq);
+    }
+
+    private List<QueryState> written() {
+        return producer.history().stream().map(ProducerRecord::value).map(QueryState::fromJson).toList();
+    }
+
+    @Test
+    void pendingIsWrittenOnlyBeforeACommitAndOnlyIfTheQueryHasNotMovedOn() {
+        ownership.assign("q1", 2, SUBMIT);
+        ownership.assign("q2", 2, SUBMIT.replace("q1", "q2"));
+        store.transition(snapshot("q1", QueryStatus.PENDING, 1, null));
+        store.transition(snapshot("q2", QueryStatus.PENDING, 1, null));
+        assertTrue(producer.history().isEmpty());
+
+        store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
+        store.writePending();
+        store.writePending();
+
+        List<QueryState> states = written();
+        assertEquals(List.of("q1 RUNNING", "q2 PENDING"), states.stream().map(s -> s.queryId() + " " + s.status()).toList());
+        assertTrue(producer.history().stream().allMatch(r -> r.partition() == 2 && r.topic().equals("state")));
+    }
+
+    @Test
+    void aTerminalStateEndsOwnershipAndCarriesTheSubmitCommand() {
+        ownership.assign("q1", 0, SUBMIT);
+        store.transition(snapshot("q1", QueryStatus.PENDING, 1, null));
+        store.transition(snapshot("q1", QueryStatus.SUCCEEDED, 3, "p-1"));
+        store.writePending();
+
+        List<QueryState> states = written();
+        assertEquals(1, states.size());
+        QueryState state = states.get(0);
+        assertEquals(QueryStatus.SUCCEEDED, state.status());
+        assertEquals(3, state.seq());
+        assertEquals("p-1", state.providerQueryId());
+        assertEquals("w1", state.worker());
+        assertNull(ownership.get("q1"));
+    }
+
+    @Test
+    void theSubmitCommandReadsBackAsTheSameRequest() {
+        StartRequest original = parser.parseSubmit("q1", SUBMIT.getBytes(StandardCharsets.UTF_8)).request();
+        ownership.assign("q1", 0, parser.parseSubmit("q1", SUBMIT.getBytes(StandardCharsets.UTF_8)).json());
+        store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
+
+        QueryState state = written().get(0);
+        StartRequest restored = state.request(parser);
+        assertEquals(original, restored);
+        assertEquals(new BigDecimal("1.50"), restored.bindings().get(0));
+        assertEquals(Duration.ofSeconds(60), restored.options().timeout());
+        assertEquals(T0.truncatedTo(java.time.temporal.ChronoUnit.MILLIS), state.createdAt());
+        assertEquals(T0.plusMillis(5).truncatedTo(java.time.temporal.ChronoUnit.MILLIS), state.startedAt());
+    }
+
+    @Test
+    void withoutAnOwnedCommandTheSubmitIsRebuiltFromTheSnapshot() {
+        store.transition(snapshot("q9", QueryStatus.FAILED, 1, null));
+
+        QueryState state = written().get(0);
+        StartRequest restored = state.request(parser);
+        assertEquals("q9", restored.queryId());
+        assertEquals("SELECT ?", restored.sql());
+        assertEquals(QueryOptions.DEFAULTS, restored.options());
+    }
+
+    @Test
+    void aCancelRequestIsWrittenAtOnceWithItsReason() {
+        ownership.assign("q1", 1, SUBMIT);
+        store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
+        store.cancelRequested(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"), "stop");
+        store.earlyCancel("q7", null, 1);
+
+        List<QueryState> states = written();
+        assertEquals("stop", states.get(1).cancelReason());
+        assertTrue(states.get(2).isCancelOnly());
+        assertEquals("", states.get(2).cancelReason());
+    }
+}
