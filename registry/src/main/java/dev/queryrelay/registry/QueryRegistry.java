@@ -42,6 +42,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -633,24 +634,31 @@ public final class QueryRegistry implements AutoCloseable {
 
     /**
      * Calls the warehouse on a warehouse thread, retrying retryable failures with back-off. With
-     * {@code here}, an attempt made on a warehouse thread runs on it at once instead of being queued
-     * (a query's next call after the previous one returned); retries always come from the scheduler.
+     * {@code here}, a call made on a warehouse thread runs on it at once instead of being queued
+     * (a query's next call after the previous one returned), and goes through the {@link Retry}
+     * only if it fails retryably; retries always come from the scheduler.
      */
     private <T> CompletableFuture<T> warehouseCall(Supplier<T> call, boolean here) {
-        try {
-            return retry.executeCompletionStage(scheduler, () -> here && onWarehouseThread()
-                            ? callHere(call) : CompletableFuture.supplyAsync(call, warehousePool))
-                    .toCompletableFuture();
-        } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new QueryRelayException(ErrorType.INTERNAL, "registry is closed"));
+        if (!here || !onWarehouseThread()) {
+            return retried(call, null);
         }
-    }
-
-    private static <T> CompletableFuture<T> callHere(Supplier<T> call) {
         try {
             return CompletableFuture.completedFuture(call.get());
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            return isRetryable(e) ? retried(call, CompletableFuture.failedFuture(e)) : CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The call through the {@link Retry}; {@code madeHere}, if given, is the first attempt, already made. */
+    private <T> CompletableFuture<T> retried(Supplier<T> call, CompletableFuture<T> madeHere) {
+        AtomicReference<CompletableFuture<T>> firstAttempt = new AtomicReference<>(madeHere);
+        try {
+            return retry.executeCompletionStage(scheduler, () -> {
+                CompletableFuture<T> made = firstAttempt.getAndSet(null);
+                return made != null ? made : CompletableFuture.supplyAsync(call, warehousePool);
+            }).toCompletableFuture();
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new QueryRelayException(ErrorType.INTERNAL, "registry is closed"));
         }
     }
 

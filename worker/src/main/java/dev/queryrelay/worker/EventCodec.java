@@ -2,6 +2,8 @@ package dev.queryrelay.worker;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +41,33 @@ final class EventCodec {
             .build();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
+    private static final SerializedString F_AT = new SerializedString("at");
+    private static final SerializedString F_CODE = new SerializedString("code");
+    private static final SerializedString F_COLUMNS = new SerializedString("columns");
+    private static final SerializedString F_ERROR = new SerializedString("error");
+    private static final SerializedString F_EXECUTION_MS = new SerializedString("execution_ms");
+    private static final SerializedString F_LAST = new SerializedString("last");
+    private static final SerializedString F_MESSAGE = new SerializedString("message");
+    private static final SerializedString F_NAME = new SerializedString("name");
+    private static final SerializedString F_NULLABLE = new SerializedString("nullable");
+    private static final SerializedString F_OFFSET = new SerializedString("offset");
+    private static final SerializedString F_PAGE = new SerializedString("page");
+    private static final SerializedString F_PAGES = new SerializedString("pages");
+    private static final SerializedString F_PRECISION = new SerializedString("precision");
+    private static final SerializedString F_PROVIDER = new SerializedString("provider");
+    private static final SerializedString F_PROVIDER_QUERY_ID = new SerializedString("provider_query_id");
+    private static final SerializedString F_QUERY_ID = new SerializedString("query_id");
+    private static final SerializedString F_RETRYABLE = new SerializedString("retryable");
+    private static final SerializedString F_ROW_COUNT = new SerializedString("row_count");
+    private static final SerializedString F_ROWS = new SerializedString("rows");
+    private static final SerializedString F_SCALE = new SerializedString("scale");
+    private static final SerializedString F_SEQ = new SerializedString("seq");
+    private static final SerializedString F_SQL_STATE = new SerializedString("sql_state");
+    private static final SerializedString F_STATUS = new SerializedString("status");
+    private static final SerializedString F_TRUNCATED = new SerializedString("truncated");
+    private static final SerializedString F_TYPE = new SerializedString("type");
+    private static final SerializedString F_WORKER = new SerializedString("worker");
+
     private final String worker;
     private final String provider;
 
@@ -50,25 +79,25 @@ final class EventCodec {
     byte[] status(QuerySnapshot snapshot) {
         return write(json -> {
             json.writeStartObject();
-            json.writeStringField("query_id", snapshot.queryId());
-            json.writeStringField("status", snapshot.status().name());
-            json.writeNumberField("seq", snapshot.seq());
-            json.writeStringField("at", Timestamps.format(snapshot.updatedAt()));
-            json.writeStringField("worker", worker);
-            json.writeStringField("provider", provider);
+            string(json, F_QUERY_ID, snapshot.queryId());
+            string(json, F_STATUS, snapshot.status().name());
+            number(json, F_SEQ, snapshot.seq());
+            string(json, F_AT, Timestamps.format(snapshot.updatedAt()));
+            string(json, F_WORKER, worker);
+            string(json, F_PROVIDER, provider);
             if (snapshot.providerQueryId() != null) {
-                json.writeStringField("provider_query_id", snapshot.providerQueryId());
+                string(json, F_PROVIDER_QUERY_ID, snapshot.providerQueryId());
             }
             if (snapshot.status().isTerminal()) {
-                json.writeNumberField("row_count", snapshot.rowCount());
-                json.writeNumberField("pages", snapshot.pages());
-                json.writeBooleanField("truncated", snapshot.truncated());
+                number(json, F_ROW_COUNT, snapshot.rowCount());
+                number(json, F_PAGES, snapshot.pages());
+                bool(json, F_TRUNCATED, snapshot.truncated());
             }
             if (!snapshot.columns().isEmpty()) {
-                writeColumns(json, snapshot.columns(), uniqueNames(snapshot.columns()));
+                writeColumns(json, snapshot.columns(), names(snapshot.columns()).names());
             }
             if (snapshot.executionMs() != null) {
-                json.writeNumberField("execution_ms", snapshot.executionMs());
+                number(json, F_EXECUTION_MS, snapshot.executionMs());
             }
             if (snapshot.error() != null) {
                 writeError(json, snapshot.error());
@@ -81,41 +110,64 @@ final class EventCodec {
     byte[] rejected(String queryId, ErrorInfo error, Instant at) {
         return write(json -> {
             json.writeStartObject();
-            json.writeStringField("query_id", queryId);
-            json.writeStringField("status", QueryStatus.FAILED.name());
-            json.writeNumberField("seq", 1);
-            json.writeStringField("at", Timestamps.format(at));
-            json.writeStringField("worker", worker);
-            json.writeStringField("provider", provider);
-            json.writeNumberField("row_count", 0);
-            json.writeNumberField("pages", 0);
-            json.writeBooleanField("truncated", false);
+            string(json, F_QUERY_ID, queryId);
+            string(json, F_STATUS, QueryStatus.FAILED.name());
+            number(json, F_SEQ, 1);
+            string(json, F_AT, Timestamps.format(at));
+            string(json, F_WORKER, worker);
+            string(json, F_PROVIDER, provider);
+            number(json, F_ROW_COUNT, 0);
+            number(json, F_PAGES, 0);
+            bool(json, F_TRUNCATED, false);
             writeError(json, error);
             json.writeEndObject();
         });
     }
 
     byte[] page(QueryPage page) {
-        List<String> names = uniqueNames(page.columns());
+        ColumnNames names = names(page.columns());
         return write(json -> {
             json.writeStartObject();
-            json.writeStringField("query_id", page.queryId());
-            json.writeNumberField("page", page.page());
-            json.writeNumberField("offset", page.offset());
-            writeColumns(json, page.columns(), names);
-            json.writeArrayFieldStart("rows");
+            string(json, F_QUERY_ID, page.queryId());
+            number(json, F_PAGE, page.page());
+            number(json, F_OFFSET, page.offset());
+            writeColumns(json, page.columns(), names.names());
+            json.writeFieldName(F_ROWS);
+            json.writeStartArray();
+            SerializedString[] keys = names.keys();
             for (List<Object> row : page.rows()) {
                 json.writeStartObject();
                 for (int i = 0; i < row.size(); i++) {
-                    json.writeFieldName(i < names.size() ? names.get(i) : "COLUMN_" + (i + 1));
+                    if (i < keys.length) {
+                        json.writeFieldName(keys[i]);
+                    } else {
+                        json.writeFieldName("COLUMN_" + (i + 1));
+                    }
                     writeValue(json, row.get(i));
                 }
                 json.writeEndObject();
             }
             json.writeEndArray();
-            json.writeBooleanField("last", page.last());
+            bool(json, F_LAST, page.last());
             json.writeEndObject();
         });
+    }
+
+    /** The unique names of a column list, and as field names; the last list's are kept, as a query's pages share one. */
+    private record ColumnNames(List<ColumnMeta> columns, List<String> names, SerializedString[] keys) {
+    }
+
+    private volatile ColumnNames lastNames = new ColumnNames(List.of(), List.of(), new SerializedString[0]);
+
+    private ColumnNames names(List<ColumnMeta> columns) {
+        ColumnNames last = lastNames;
+        if (last.columns() == columns) {
+            return last;
+        }
+        List<String> names = uniqueNames(columns);
+        ColumnNames made = new ColumnNames(columns, names, names.stream().map(SerializedString::new).toArray(SerializedString[]::new));
+        lastNames = made;
+        return made;
     }
 
     static List<String> uniqueNames(List<ColumnMeta> columns) {
@@ -132,18 +184,19 @@ final class EventCodec {
     }
 
     private static void writeColumns(JsonGenerator json, List<ColumnMeta> columns, List<String> names) throws IOException {
-        json.writeArrayFieldStart("columns");
+        json.writeFieldName(F_COLUMNS);
+        json.writeStartArray();
         for (int i = 0; i < columns.size(); i++) {
             ColumnMeta column = columns.get(i);
             json.writeStartObject();
-            json.writeStringField("name", names.get(i));
-            json.writeStringField("type", column.type());
-            json.writeBooleanField("nullable", column.nullable());
+            string(json, F_NAME, names.get(i));
+            string(json, F_TYPE, column.type());
+            bool(json, F_NULLABLE, column.nullable());
             if (column.precision() != null) {
-                json.writeNumberField("precision", column.precision());
+                number(json, F_PRECISION, column.precision());
             }
             if (column.scale() != null) {
-                json.writeNumberField("scale", column.scale());
+                number(json, F_SCALE, column.scale());
             }
             json.writeEndObject();
         }
@@ -151,16 +204,17 @@ final class EventCodec {
     }
 
     private static void writeError(JsonGenerator json, ErrorInfo error) throws IOException {
-        json.writeObjectFieldStart("error");
-        json.writeStringField("type", error.type().name());
-        json.writeStringField("message", error.message());
+        json.writeFieldName(F_ERROR);
+        json.writeStartObject();
+        string(json, F_TYPE, error.type().name());
+        string(json, F_MESSAGE, error.message());
         if (error.code() != null) {
-            json.writeStringField("code", error.code());
+            string(json, F_CODE, error.code());
         }
         if (error.sqlState() != null) {
-            json.writeStringField("sql_state", error.sqlState());
+            string(json, F_SQL_STATE, error.sqlState());
         }
-        json.writeBooleanField("retryable", error.retryable());
+        bool(json, F_RETRYABLE, error.retryable());
         json.writeEndObject();
     }
 
@@ -210,12 +264,27 @@ final class EventCodec {
         }
     }
 
+    static void string(JsonGenerator json, SerializableString name, String value) throws IOException {
+        json.writeFieldName(name);
+        json.writeString(value);
+    }
+
+    static void number(JsonGenerator json, SerializableString name, long value) throws IOException {
+        json.writeFieldName(name);
+        json.writeNumber(value);
+    }
+
+    static void bool(JsonGenerator json, SerializableString name, boolean value) throws IOException {
+        json.writeFieldName(name);
+        json.writeBoolean(value);
+    }
+
     private interface JsonWriter {
         void write(JsonGenerator json) throws IOException;
     }
 
     private static byte[] write(JsonWriter writer) {
-        try (ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(512);
              JsonGenerator json = FACTORY.createGenerator(bytes)) {
             writer.write(json);
             json.flush();

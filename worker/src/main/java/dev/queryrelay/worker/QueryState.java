@@ -2,6 +2,7 @@ package dev.queryrelay.worker;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -37,6 +38,16 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final SerializedString F_QUERY_ID = new SerializedString("query_id");
+    private static final SerializedString F_STATUS = new SerializedString("status");
+    private static final SerializedString F_SEQ = new SerializedString("seq");
+    private static final SerializedString F_CREATED_AT = new SerializedString("created_at");
+    private static final SerializedString F_STARTED_AT = new SerializedString("started_at");
+    private static final SerializedString F_FINISHED_AT = new SerializedString("finished_at");
+    private static final SerializedString F_PROVIDER_QUERY_ID = new SerializedString("provider_query_id");
+    private static final SerializedString F_SUBMIT = new SerializedString("submit");
+    private static final SerializedString F_WORKER = new SerializedString("worker");
+    private static final SerializedString F_CANCEL_REASON = new SerializedString("cancel_reason");
 
     /** The state of {@code snapshot}; {@code submitJson} may be null, the command is then rebuilt from the snapshot. */
     static QueryState of(QuerySnapshot snapshot, String worker, String cancelReason, String submitJson) {
@@ -59,25 +70,25 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
     }
 
     byte[] toJson() {
-        try (ByteArrayBuilder bytes = new ByteArrayBuilder(256);
+        try (ByteArrayBuilder bytes = new ByteArrayBuilder(512);
              JsonGenerator json = FACTORY.createGenerator(bytes)) {
             json.writeStartObject();
-            json.writeStringField("query_id", queryId);
+            EventCodec.string(json, F_QUERY_ID, queryId);
             if (status != null) {
-                json.writeStringField("status", status.name());
-                json.writeNumberField("seq", seq);
-                writeTime(json, "created_at", createdAt);
-                writeTime(json, "started_at", startedAt);
-                writeTime(json, "finished_at", finishedAt);
+                EventCodec.string(json, F_STATUS, status.name());
+                EventCodec.number(json, F_SEQ, seq);
+                writeTime(json, F_CREATED_AT, createdAt);
+                writeTime(json, F_STARTED_AT, startedAt);
+                writeTime(json, F_FINISHED_AT, finishedAt);
                 if (providerQueryId != null) {
-                    json.writeStringField("provider_query_id", providerQueryId);
+                    EventCodec.string(json, F_PROVIDER_QUERY_ID, providerQueryId);
                 }
-                json.writeFieldName("submit");
+                json.writeFieldName(F_SUBMIT);
                 json.writeRawValue(submit);
             }
-            json.writeStringField("worker", worker);
+            EventCodec.string(json, F_WORKER, worker);
             if (cancelReason != null) {
-                json.writeStringField("cancel_reason", cancelReason);
+                EventCodec.string(json, F_CANCEL_REASON, cancelReason);
             }
             json.writeEndObject();
             json.flush();
@@ -129,9 +140,9 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
         return parser.parseSubmit(queryId, submit.getBytes(StandardCharsets.UTF_8)).request();
     }
 
-    private static void writeTime(JsonGenerator json, String field, Instant time) throws IOException {
+    private static void writeTime(JsonGenerator json, SerializedString field, Instant time) throws IOException {
         if (time != null) {
-            json.writeStringField(field, Timestamps.format(time));
+            EventCodec.string(json, field, Timestamps.format(time));
         }
     }
 
