@@ -71,7 +71,7 @@ final class CommandParser {
             throw invalid("field 'sql' has " + sql.length() + " characters, more than the limit of " + maxSqlLength);
         }
         return new SubmitCommand(new StartRequest(queryId, sql, bindings(root.get("bindings")),
-                options(root.get("options")), tags(root.get("tags"))), root);
+                options(root.get("options")), tags(root.get("tags"))), root, value);
     }
 
     CancelCommand parseCancel(String key, byte[] value) {

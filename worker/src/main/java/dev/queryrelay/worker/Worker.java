@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -59,6 +60,9 @@ public final class Worker implements AutoCloseable {
         }
         WarehouseConnection connection = provider.connect(config.providerSettings());
         this.producer = new KafkaProducer<>(producerSettings());
+        for (String topic : List.of(topics.status(), topics.results(), topics.state(), topics.dlq())) {
+            producer.partitionsFor(topic); // fetch metadata now: a first send would wait for it, after the sends before it
+        }
         EventCodec codec = new EventCodec(workerId, provider.name());
         Ownership ownership = new Ownership();
         StateStore state = new StateStore(producer, topics.state(), workerId, failures, ownership);
@@ -228,6 +232,7 @@ public final class Worker implements AutoCloseable {
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         settings.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        settings.put(ProducerConfig.BATCH_SIZE_CONFIG, 65_536);
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-producer");
         settings.putAll(clientSettings());
         settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);

@@ -94,6 +94,17 @@ class StateStoreTest {
     }
 
     @Test
+    void aSubmitInUtf16IsRecordedAsUtf8Json() {
+        byte[] utf16 = SUBMIT.getBytes(StandardCharsets.UTF_16BE);
+        SubmitCommand command = parser.parseSubmit("q1", utf16);
+        ownership.assign("q1", 0, command.json());
+        store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
+
+        assertEquals(command.request(), written().get(0).request(parser));
+        assertTrue(command.json().startsWith("{\"query_id\":\"q1\""), command.json());
+    }
+
+    @Test
     void withoutAnOwnedCommandTheSubmitIsRebuiltFromTheSnapshot() {
         store.transition(snapshot("q9", QueryStatus.FAILED, 1, null));
 
