@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  * producer reports every send, acknowledged or failed, within {@code delivery.timeout.ms}.
  */
 final class EventPublisher implements QueryListener, AutoCloseable {
+
+    /** Pages of one query sent and not yet acknowledged, at most: a large result streams at the broker's pace. */
+    static final int MAX_UNACKNOWLEDGED_PAGES = 8;
 
     private final Producer<String, byte[]> producer;
     private final EventCodec codec;
@@ -40,10 +44,14 @@ final class EventPublisher implements QueryListener, AutoCloseable {
         return thread;
     });
 
-    /** The last page sent for a query (completed when acknowledged or failed) and the first failure. */
+    /**
+     * The last page sent for a query (completed when acknowledged or failed), the first failure,
+     * and permits for the pages sent but not acknowledged yet.
+     */
     private static final class PageTrail {
         volatile CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
         volatile Exception failure;
+        final Semaphore unacknowledged = new Semaphore(MAX_UNACKNOWLEDGED_PAGES);
     }
 
     EventPublisher(Producer<String, byte[]> producer, EventCodec codec, String statusTopic, String resultsTopic,
@@ -75,20 +83,41 @@ final class EventPublisher implements QueryListener, AutoCloseable {
         PageTrail trail = trails.computeIfAbsent(page.queryId(), id -> new PageTrail());
         String key = page.queryId();
         int number = page.page();
+        byte[] value = codec.page(page);
+        boolean permit = awaitPermit(trail.unacknowledged);
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         trail.last = acknowledged;
         try {
-            producer.send(new ProducerRecord<>(resultsTopic, key, codec.page(page)), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(resultsTopic, key, value), (metadata, error) -> {
                 if (error != null) {
                     trail.failure = error;
                     failures.record("page " + number, resultsTopic, key, error);
+                }
+                if (permit) {
+                    trail.unacknowledged.release();
                 }
                 acknowledged.complete(null);
             });
         } catch (RuntimeException e) {
             trail.failure = e;
             failures.record("page " + number, resultsTopic, key, e);
+            if (permit) {
+                trail.unacknowledged.release();
+            }
             acknowledged.complete(null);
+        }
+    }
+
+    /**
+     * Waits until fewer than {@link #MAX_UNACKNOWLEDGED_PAGES} of the query's pages are in flight
+     * (the producer reports each within its delivery timeout); false if it gave up waiting.
+     */
+    private boolean awaitPermit(Semaphore unacknowledged) {
+        try {
+            return unacknowledged.tryAcquire(pageAckTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
