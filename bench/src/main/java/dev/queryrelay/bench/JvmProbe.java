@@ -128,6 +128,8 @@ final class JvmProbe {
     static final class LiveHeapSampler implements AutoCloseable {
         private final AtomicLong max = new AtomicLong();
         private final AtomicInteger samples = new AtomicInteger();
+        private final AtomicInteger skipped = new AtomicInteger();
+        private volatile String largestHistogram = "";
         private final JMXConnector connector;
         private final Thread thread;
         private volatile boolean running = true;
@@ -160,10 +162,17 @@ final class JvmProbe {
                 MBeanServerConnection server = connector.getMBeanServerConnection();
                 ObjectName diagnostics = new ObjectName("com.sun.management:type=DiagnosticCommand");
                 while (running) {
+                    long fullGcs = fullGcCount(server);
                     String histogram = (String) server.invoke(diagnostics, "gcClassHistogram",
                             new Object[] {new String[0]}, new String[] {String[].class.getName()});
-                    if (running) {
-                        max.accumulateAndGet(histogramTotal(histogram), Math::max);
+                    if (running && fullGcCount(server) == fullGcs) {
+                        skipped.incrementAndGet();
+                    } else if (running) {
+                        long total = histogramTotal(histogram);
+                        if (total > max.get()) {
+                            max.set(total);
+                            largestHistogram = histogram;
+                        }
                         samples.incrementAndGet();
                     }
                 }
@@ -180,6 +189,32 @@ final class JvmProbe {
 
         int samples() {
             return samples.get();
+        }
+
+        /**
+         * Samples left out because the JVM skipped the histogram's full GC (it does when a thread
+         * holds the GC locker in a JNI critical section, such as lz4-java's compression, and then
+         * counts dead objects too: "GC locker is held; pre-dump GC was skipped" in its GC log).
+         */
+        int skipped() {
+            return skipped.get();
+        }
+
+        /** The full (old generation) collections the process has run, as its GC MXBeans count them. */
+        private static long fullGcCount(MBeanServerConnection server) throws Exception {
+            long count = 0;
+            for (ObjectName gc : server.queryNames(new ObjectName("java.lang:type=GarbageCollector,*"), null)) {
+                String name = gc.getKeyProperty("name");
+                if (name.contains("Old") || name.contains("MarkSweep")) {
+                    count += (Long) server.getAttribute(gc, "CollectionCount");
+                }
+            }
+            return count;
+        }
+
+        /** The class histogram of the largest sample, to see what it held. */
+        String largestHistogram() {
+            return largestHistogram;
         }
 
         @Override

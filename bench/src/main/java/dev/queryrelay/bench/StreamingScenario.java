@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +74,14 @@ final class StreamingScenario {
                 "does not grow with rows (<= 1.25 x)", Report.met(growth <= 1.25));
     }
 
+    private void saveHistogram(String file, String histogram) {
+        try {
+            Files.writeString(ctx.dir().resolve(file), histogram);
+        } catch (java.io.IOException e) {
+            System.out.println("    cannot write " + file + ": " + e);
+        }
+    }
+
     private Run run(long rows) throws InterruptedException {
         try (Subject worker = ctx.worker("worker-stream-" + rows, Map.of())) {
             long idleHeap = JvmProbe.liveHeapBytes(worker.pid());
@@ -92,6 +101,11 @@ final class StreamingScenario {
                 sampler.close();
                 liveHeap = sampler.maxBytes();
                 liveSamples = sampler.samples();
+                if (sampler.skipped() > 0) {
+                    System.out.printf(Locale.ROOT, "    %d heap samples left out: the JVM skipped their full GC (GC locker held)%n",
+                            sampler.skipped());
+                }
+                saveHistogram(worker.name() + "-heap-peak-histogram.txt", sampler.largestHistogram());
             }
             checkSucceeded(sampled, rows);
 
