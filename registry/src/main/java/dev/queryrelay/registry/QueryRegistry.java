@@ -20,6 +20,7 @@ import org.slf4j.MDC;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -32,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -82,9 +82,10 @@ public final class QueryRegistry implements AutoCloseable {
 
     private final ConcurrentHashMap<String, Query> queries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, EarlyCancel> earlyCancels = new ConcurrentHashMap<>();
-    /** Finished queries still remembered, in the order they finished (or were restored finished). */
-    private final ConcurrentLinkedQueue<Query> finished = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger finishedCount = new AtomicInteger();
+    /** Queries that finished here, in the order they finished; at most maxFinished. Guarded by itself. */
+    private final ArrayDeque<Query> finished = new ArrayDeque<>();
+    /** Queries restored finished (by a new owner); kept for the TTL only. Guarded by {@link #finished}. */
+    private final ArrayDeque<Query> restoredFinished = new ArrayDeque<>();
     private final LongAdder submitted = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder retries = new LongAdder();
@@ -183,7 +184,9 @@ public final class QueryRegistry implements AutoCloseable {
             return known.snapshot();
         }
         if (point.status().isTerminal()) {
-            rememberFinished(query);
+            synchronized (finished) {
+                restoredFinished.add(query);
+            }
             return query.snapshot();
         }
         inFlight.incrementAndGet();
@@ -328,15 +331,22 @@ public final class QueryRegistry implements AutoCloseable {
     /** Forgets finished queries older than the TTL and remembered cancels older than the TTL. */
     public int prune() {
         Instant cutoff = clock.instant().minus(ttl);
-        int removed = 0;
-        for (Iterator<Query> it = finished.iterator(); it.hasNext(); ) {
-            Query query = it.next();
-            if (!query.finishedAt().isAfter(cutoff)) {
-                it.remove();
-                finishedCount.decrementAndGet();
-                if (queries.remove(query.id(), query)) {
-                    removed++;
+        List<Query> expired = new ArrayList<>();
+        synchronized (finished) {
+            for (ArrayDeque<Query> kept : List.of(finished, restoredFinished)) {
+                for (Iterator<Query> it = kept.iterator(); it.hasNext(); ) {
+                    Query query = it.next();
+                    if (!query.finishedAt().isAfter(cutoff)) {
+                        it.remove();
+                        expired.add(query);
+                    }
                 }
+            }
+        }
+        int removed = 0;
+        for (Query query : expired) {
+            if (queries.remove(query.id(), query)) {
+                removed++;
             }
         }
         earlyCancels.values().removeIf(cancel -> !cancel.at().isAfter(cutoff));
@@ -644,7 +654,7 @@ public final class QueryRegistry implements AutoCloseable {
         }
         try {
             return CompletableFuture.completedFuture(call.get());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             return isRetryable(e) ? retried(call, CompletableFuture.failedFuture(e)) : CompletableFuture.failedFuture(e);
         }
     }
@@ -666,16 +676,17 @@ public final class QueryRegistry implements AutoCloseable {
         return Thread.currentThread() instanceof RegistryThread thread && thread.warehouseOf == this;
     }
 
-    /** Remembers a finished query, forgetting the oldest finished ones beyond {@code maxFinished}. */
+    /** Remembers a query that finished here, forgetting the oldest such beyond {@code maxFinished}. */
     private void rememberFinished(Query query) {
         query.finished();
-        finished.add(query);
-        if (finishedCount.incrementAndGet() <= maxFinished) {
-            return;
+        Query oldest = null;
+        synchronized (finished) {
+            finished.add(query);
+            if (finished.size() > maxFinished) {
+                oldest = finished.poll();
+            }
         }
-        Query oldest;
-        while (finishedCount.get() > maxFinished && (oldest = finished.poll()) != null) {
-            finishedCount.decrementAndGet();
+        if (oldest != null) {
             queries.remove(oldest.id(), oldest);
         }
     }
@@ -829,8 +840,9 @@ public final class QueryRegistry implements AutoCloseable {
         }
 
         /**
-         * How many finished queries are remembered at most (default 10,000): beyond it the oldest
-         * are forgotten before their TTL, so memory stays bounded at any query rate.
+         * How many queries that finished here are remembered at most (default 10,000): beyond it
+         * the oldest are forgotten before their TTL, so memory stays bounded at any query rate.
+         * Queries {@linkplain #restore restored} finished are kept for the TTL.
          */
         public Builder maxFinished(int value) {
             this.maxFinished = positive(value, "maxFinished");

@@ -248,13 +248,14 @@ class QueryRegistryTest {
             awaitStatus("q" + i, QueryStatus.SUCCEEDED);
         }
         registry.restore(request("r1", "SELECT 1"), new RestorePoint(QueryStatus.FAILED, 2, Instant.now(), null, null, null));
-        assertEquals(List.of("q4", "q5", "r1"), registry.list(Set.of()).stream().map(QuerySnapshot::queryId).sorted().toList());
+        assertEquals(List.of("q3", "q4", "q5", "r1"), registry.list(Set.of()).stream().map(QuerySnapshot::queryId).sorted().toList(),
+                "restored queries are kept for the TTL, apart from the bound");
         registry.submit(request("q5", "SELECT 2"));
         assertEquals(1, registry.metrics().duplicates(), "a remembered id runs nothing");
         registry.submit(request("q1", "SELECT 1"));
         awaitStatus("q1", QueryStatus.SUCCEEDED);
         assertEquals(6, connection.started.size(), "a forgotten id runs again");
-        assertEquals(List.of("q1", "q5", "r1"), registry.list(Set.of()).stream().map(QuerySnapshot::queryId).sorted().toList());
+        assertEquals(List.of("q1", "q4", "q5", "r1"), registry.list(Set.of()).stream().map(QuerySnapshot::queryId).sorted().toList());
         assertEquals(0, registry.prune(), "nothing is past the TTL");
     }
 

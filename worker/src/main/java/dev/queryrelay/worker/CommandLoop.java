@@ -65,6 +65,12 @@ final class CommandLoop implements Runnable {
     private final Clock clock;
 
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+    /**
+     * Per submit partition, the offset after the last submit accepted since this worker got the
+     * partition: a submit read again below it (after a rewind) was accepted here, even if the
+     * registry has forgotten its query since (it keeps a bounded number of finished ones).
+     */
+    private final Map<TopicPartition, Long> acceptedUpTo = new HashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile boolean paused;
@@ -193,11 +199,18 @@ final class CommandLoop implements Runnable {
             reject(record, e.error(), true);
             return;
         }
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
         try {
             if (registry.snapshot(command.queryId()).isEmpty()) {
+                if (record.offset() < acceptedUpTo.getOrDefault(partition, Long.MIN_VALUE)) {
+                    log.info("submit of query {} read again at {}@{}; it was accepted before, nothing started",
+                            command.queryId(), partition, record.offset());
+                    return;
+                }
                 ownership.assign(command.queryId(), record.partition(), command.json());
             }
             registry.submit(command.request());
+            acceptedUpTo.merge(partition, record.offset() + 1, Math::max);
         } catch (QueryRelayException e) {
             reject(record, e.error(), true);
         }
@@ -325,8 +338,10 @@ final class CommandLoop implements Runnable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             log.info("partitions revoked: {}", partitions);
+            state.writePending();
             handOver(partitions);
             commit(true);
+            acceptedUpTo.keySet().removeAll(partitions);
         }
 
         @Override
@@ -344,6 +359,7 @@ final class CommandLoop implements Runnable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             log.warn("partitions lost: {}", partitions);
             handOver(partitions);
+            acceptedUpTo.keySet().removeAll(partitions);
             processed.keySet().removeAll(partitions);
         }
     }
@@ -356,6 +372,7 @@ final class CommandLoop implements Runnable {
                 if (registry.forget(queryId)) {
                     count++;
                 }
+                state.dropPending(queryId);
                 ownership.release(queryId);
             }
         }

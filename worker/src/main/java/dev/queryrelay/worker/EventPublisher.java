@@ -29,6 +29,11 @@ final class EventPublisher implements QueryListener, AutoCloseable {
 
     /** Pages of one query sent and not yet acknowledged, at most: a large result streams at the broker's pace. */
     static final int MAX_UNACKNOWLEDGED_PAGES = 8;
+    /**
+     * The worker's longest wait for a page's turn: the wait holds the query (a cancel for it waits
+     * too), so when the broker is slower than this the stream goes on a page per wait instead.
+     */
+    static final Duration MAX_PAGE_WAIT = Duration.ofSeconds(1);
 
     private final Producer<String, byte[]> producer;
     private final EventCodec codec;
@@ -37,6 +42,7 @@ final class EventPublisher implements QueryListener, AutoCloseable {
     private final SendFailures failures;
     private final StateStore state;
     private final Duration pageAckTimeout;
+    private final Duration maxPageWait;
     private final ConcurrentHashMap<String, PageTrail> trails = new ConcurrentHashMap<>();
     private final ExecutorService publisher = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "queryrelay-publisher");
@@ -55,7 +61,7 @@ final class EventPublisher implements QueryListener, AutoCloseable {
     }
 
     EventPublisher(Producer<String, byte[]> producer, EventCodec codec, String statusTopic, String resultsTopic,
-                   SendFailures failures, StateStore state, Duration pageAckTimeout) {
+                   SendFailures failures, StateStore state, Duration pageAckTimeout, Duration maxPageWait) {
         this.producer = producer;
         this.codec = codec;
         this.statusTopic = statusTopic;
@@ -63,6 +69,7 @@ final class EventPublisher implements QueryListener, AutoCloseable {
         this.failures = failures;
         this.state = state;
         this.pageAckTimeout = pageAckTimeout;
+        this.maxPageWait = maxPageWait;
     }
 
     @Override
@@ -109,12 +116,12 @@ final class EventPublisher implements QueryListener, AutoCloseable {
     }
 
     /**
-     * Waits until fewer than {@link #MAX_UNACKNOWLEDGED_PAGES} of the query's pages are in flight
-     * (the producer reports each within its delivery timeout); false if it gave up waiting.
+     * Waits until fewer than {@link #MAX_UNACKNOWLEDGED_PAGES} of the query's pages are in flight,
+     * at most {@code maxPageWait}; false if it gave up waiting.
      */
     private boolean awaitPermit(Semaphore unacknowledged) {
         try {
-            return unacknowledged.tryAcquire(pageAckTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return unacknowledged.tryAcquire(maxPageWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

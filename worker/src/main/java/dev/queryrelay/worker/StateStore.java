@@ -72,6 +72,11 @@ final class StateStore {
         }
     }
 
+    /** Drops the unwritten {@code PENDING} state of a query handed over (its new owner records it). */
+    void dropPending(String queryId) {
+        unwrittenPending.remove(queryId);
+    }
+
     /** Records that a cancel was asked for a query in flight, so a new owner cancels it too. */
     void cancelRequested(QuerySnapshot snapshot, String reason) {
         sendState(snapshot, reason == null ? "" : reason);

@@ -67,7 +67,7 @@ public final class Worker implements AutoCloseable {
         Ownership ownership = new Ownership();
         StateStore state = new StateStore(producer, topics.state(), workerId, failures, ownership);
         this.publisher = new EventPublisher(producer, codec, topics.status(), topics.results(), failures,
-                state, Duration.ofMinutes(3));
+                state, Duration.ofMinutes(3), EventPublisher.MAX_PAGE_WAIT);
         int pageMaxBytes = config.getInt(WorkerConfig.PAGE_MAX_BYTES);
         this.registry = QueryRegistry.builder(connection)
                 .listener(publisher)

@@ -101,9 +101,9 @@ public final class WorkerConfig extends AbstractConfig {
             .define(TTL_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
                     "How long finished queries (for duplicate detection) and early cancels are remembered.")
             .define(MAX_FINISHED, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
-                    "How many finished queries are remembered in memory at most (for duplicate detection); "
-                            + "beyond it the oldest are forgotten before worker.ttl-ms, so memory stays bounded at "
-                            + "any query rate (about 0.5 KB each).")
+                    "How many queries that finished on this worker are remembered at most (for duplicate "
+                            + "detection); beyond it the oldest are forgotten before worker.ttl-ms, so memory stays "
+                            + "bounded at any query rate (about 0.5 KB each plus the SQL text).")
             .define(COMMIT_INTERVAL_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
                     "How often consumed offsets are committed (after the producer has flushed).")
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,

@@ -28,7 +28,7 @@ class EventPublisherTest {
             new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
     private final StateStore state = new StateStore(producer, "state", "w1", new SendFailures(), new Ownership());
     private final EventPublisher publisher = new EventPublisher(producer, new EventCodec("w1", "mock"), "status",
-            "results", new SendFailures(), state, Duration.ofSeconds(30));
+            "results", new SendFailures(), state, Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     @AfterEach
     void close() {
