@@ -1,0 +1,82 @@
+package dev.queryrelay.worker;
+
+import dev.queryrelay.api.QuerySnapshot;
+import dev.queryrelay.api.QueryStatus;
+import dev.queryrelay.registry.Providers;
+import dev.queryrelay.registry.QueryRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The command loop's handling of records, driven directly (the broker tests are WorkerIT and FailoverIT). */
+class CommandLoopTest {
+
+    private static final WorkerTopics TOPICS = new WorkerTopics("t.submit", "t.cancel", "t.status", "t.results", "t.dlq",
+            "t.state");
+    private static final TopicPartition SUBMIT_0 = new TopicPartition(TOPICS.submit(), 0);
+
+    private final MockProducer<String, byte[]> producer =
+            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    private final SendFailures failures = new SendFailures();
+    private final Ownership ownership = new Ownership();
+    private final StateStore state = new StateStore(producer, TOPICS.state(), "w1", failures, ownership);
+    private final EventCodec codec = new EventCodec("w1", "mock");
+    private final EventPublisher publisher = new EventPublisher(producer, codec, TOPICS.status(), TOPICS.results(),
+            failures, state, Duration.ofSeconds(30), Duration.ofSeconds(1));
+    private final QueryRegistry registry = QueryRegistry.builder(Providers.load("mock").connect(Map.of()))
+            .listener(publisher).maxFinished(1).inlineRowLimit(0).build();
+    private final CommandLoop loop = new CommandLoop(new MockConsumer<>("earliest"), new MockConsumer<>("earliest"),
+            producer, registry, new CommandParser(100_000), codec, publisher, new DeadLetters(TOPICS.dlq(), "g", 1_000_000),
+            failures, state, ownership, TOPICS, 1_000, Duration.ofSeconds(1), Clock.systemUTC(), () -> { });
+
+    @AfterEach
+    void close() {
+        registry.close();
+        publisher.close();
+    }
+
+    private static ConsumerRecords<String, byte[]> submits(String... ids) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < ids.length; i++) {
+            byte[] value = ("{\"sql\":\"SELECT 1\"}").getBytes(StandardCharsets.UTF_8);
+            records.add(new ConsumerRecord<>(SUBMIT_0.topic(), 0, i, ids[i], value));
+        }
+        return new ConsumerRecords<>(Map.of(SUBMIT_0, records));
+    }
+
+    private long succeededEvents() {
+        return producer.history().stream().filter(r -> r.topic().equals(TOPICS.status()))
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"SUCCEEDED\"")).count();
+    }
+
+    @Test
+    void submitsReadAgainAfterARewindRunNothingEvenWhenTheirQueriesWereForgotten() {
+        loop.handle(submits("q1", "q2", "q3"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> succeededEvents() == 3);
+        List<String> remembered = registry.list(Set.of()).stream().map(QuerySnapshot::queryId).toList();
+        assertEquals(List.of("q3"), remembered, "max-finished 1 keeps only the last");
+
+        loop.handle(submits("q1", "q2", "q3"));
+
+        assertEquals(3, registry.metrics().submitted(), "nothing started again");
+        assertEquals(QueryStatus.SUCCEEDED, registry.snapshot("q3").orElseThrow().status());
+        assertEquals(3, succeededEvents());
+    }
+}
