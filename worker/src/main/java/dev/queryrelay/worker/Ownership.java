@@ -3,6 +3,7 @@ package dev.queryrelay.worker;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The queries this worker drives: which submit partition each came from (its state records go to
@@ -24,8 +25,17 @@ final class Ownership {
         return queries.get(queryId);
     }
 
-    void release(String queryId) {
-        queries.remove(queryId);
+    /** Ends the ownership of a query; returns what was owned, or null. */
+    Owned release(String queryId) {
+        return queries.remove(queryId);
+    }
+
+    /** Runs {@code action} while the query is owned: a {@link #release} waits until it is done. */
+    void ifOwned(String queryId, Consumer<Owned> action) {
+        queries.computeIfPresent(queryId, (id, owned) -> {
+            action.accept(owned);
+            return owned;
+        });
     }
 
     List<String> queriesOf(int partition) {

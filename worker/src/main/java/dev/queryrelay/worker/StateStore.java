@@ -53,9 +53,10 @@ final class StateStore {
             return;
         }
         unwrittenPending.remove(snapshot.queryId());
-        sendState(snapshot, null);
         if (snapshot.status().isTerminal()) {
-            ownership.release(snapshot.queryId());
+            sendState(snapshot, null, ownership.release(snapshot.queryId()));
+        } else {
+            sendState(snapshot, null, ownership.get(snapshot.queryId()));
         }
     }
 
@@ -66,7 +67,7 @@ final class StateStore {
     void writePending() {
         for (String queryId : unwrittenPending.keySet()) {
             unwrittenPending.computeIfPresent(queryId, (id, snapshot) -> {
-                sendState(snapshot, null);
+                sendState(snapshot, null, ownership.get(id));
                 return null;
             });
         }
@@ -77,9 +78,13 @@ final class StateStore {
         unwrittenPending.remove(queryId);
     }
 
-    /** Records that a cancel was asked for a query in flight, so a new owner cancels it too. */
+    /**
+     * Records that a cancel was asked for a query in flight, so a new owner cancels it too; nothing
+     * once the query's terminal state is recorded (which ends the ownership first, so this record
+     * never follows it).
+     */
     void cancelRequested(QuerySnapshot snapshot, String reason) {
-        sendState(snapshot, reason == null ? "" : reason);
+        ownership.ifOwned(snapshot.queryId(), owned -> sendState(snapshot, reason == null ? "" : reason, owned));
     }
 
     /** Records a cancel for a query not seen yet, in the partition its submit will come to. */
@@ -87,8 +92,7 @@ final class StateStore {
         send(queryId, partition, QueryState.cancelOnly(queryId, worker, reason));
     }
 
-    private void sendState(QuerySnapshot snapshot, String cancelReason) {
-        Ownership.Owned owned = ownership.get(snapshot.queryId());
+    private void sendState(QuerySnapshot snapshot, String cancelReason, Ownership.Owned owned) {
         send(snapshot.queryId(), owned == null ? null : owned.partition(),
                 QueryState.of(snapshot, worker, cancelReason, owned == null ? null : owned.submitJson()));
     }

@@ -127,4 +127,14 @@ class StateStoreTest {
         assertTrue(states.get(2).isCancelOnly());
         assertEquals("", states.get(2).cancelReason());
     }
+
+    @Test
+    void aCancelRequestForAQueryWhoseEndIsRecordedWritesNothing() {
+        ownership.assign("q1", 1, SUBMIT);
+        store.transition(snapshot("q1", QueryStatus.CANCELED, 3, "p-1"));
+        store.cancelRequested(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"), "late");
+
+        assertEquals(List.of(QueryStatus.CANCELED), written().stream().map(QueryState::status).toList(),
+                "a RUNNING record after the terminal one would make a new owner cancel it again");
+    }
 }
