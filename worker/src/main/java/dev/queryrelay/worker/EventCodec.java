@@ -35,7 +35,8 @@ import java.util.Set;
 /** Writes status events and result pages as the JSON of docs/protocol.md. */
 final class EventCodec {
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** The worker's JSON: decimals read exactly, trailing zeros kept (also for state records). */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
@@ -279,11 +280,12 @@ final class EventCodec {
         json.writeBoolean(value);
     }
 
-    private interface JsonWriter {
+    interface JsonWriter {
         void write(JsonGenerator json) throws IOException;
     }
 
-    private static byte[] write(JsonWriter writer) {
+    /** One JSON document written by {@code writer}, as UTF-8 bytes. */
+    static byte[] write(JsonWriter writer) {
         try (ByteArrayBuilder bytes = new ByteArrayBuilder(512);
              JsonGenerator json = FACTORY.createGenerator(bytes)) {
             writer.write(json);

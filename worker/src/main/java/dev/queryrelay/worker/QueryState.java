@@ -1,14 +1,9 @@
 package dev.queryrelay.worker;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.queryrelay.api.QueryOptions;
 import dev.queryrelay.api.QuerySnapshot;
@@ -17,7 +12,6 @@ import dev.queryrelay.api.StartRequest;
 import dev.queryrelay.registry.RestorePoint;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -33,11 +27,7 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
                   Instant finishedAt, String providerQueryId, String worker, String submit, String cancelReason) {
 
     /** Reads numbers in the submit command as the parser does: decimals exactly, trailing zeros kept. */
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            .build();
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final ObjectMapper MAPPER = EventCodec.MAPPER;
     private static final SerializedString F_QUERY_ID = new SerializedString("query_id");
     private static final SerializedString F_STATUS = new SerializedString("status");
     private static final SerializedString F_SEQ = new SerializedString("seq");
@@ -70,8 +60,7 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
     }
 
     byte[] toJson() {
-        try (ByteArrayBuilder bytes = new ByteArrayBuilder(512);
-             JsonGenerator json = FACTORY.createGenerator(bytes)) {
+        return EventCodec.write(json -> {
             json.writeStartObject();
             EventCodec.string(json, F_QUERY_ID, queryId);
             if (status != null) {
@@ -91,11 +80,7 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
                 EventCodec.string(json, F_CANCEL_REASON, cancelReason);
             }
             json.writeEndObject();
-            json.flush();
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
     }
 
     static QueryState fromJson(byte[] value) {
