@@ -143,9 +143,8 @@ final class Query {
         return snapshot();
     }
 
-    /** Drops what only a query in flight needs, as it is kept after it finished. */
+    /** Drops what only a query in flight needs, as it is kept after it finished (a start in flight clears its own call). */
     synchronized void finished() {
-        startCall = null;
         unknownSince = null;
         if (inlineRows != null && inlineRows.isEmpty()) {
             inlineRows = null;
