@@ -6,6 +6,7 @@ import dev.queryrelay.api.QueryPage;
 import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.registry.QueryListener;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -94,24 +95,20 @@ final class EventPublisher implements QueryListener, AutoCloseable {
         boolean permit = awaitPermit(trail.unacknowledged);
         CompletableFuture<Void> acknowledged = new CompletableFuture<>();
         trail.last = acknowledged;
-        try {
-            producer.send(new ProducerRecord<>(resultsTopic, key, value), (metadata, error) -> {
-                if (error != null) {
-                    trail.failure = error;
-                    failures.record("page " + number, resultsTopic, key, error);
-                }
-                if (permit) {
-                    trail.unacknowledged.release();
-                }
-                acknowledged.complete(null);
-            });
-        } catch (RuntimeException e) {
-            trail.failure = e;
-            failures.record("page " + number, resultsTopic, key, e);
+        Callback done = (metadata, error) -> {
+            if (error != null) {
+                trail.failure = error;
+                failures.record("page " + number, resultsTopic, key, error);
+            }
             if (permit) {
                 trail.unacknowledged.release();
             }
             acknowledged.complete(null);
+        };
+        try {
+            producer.send(new ProducerRecord<>(resultsTopic, key, value), done);
+        } catch (RuntimeException e) {
+            done.onCompletion(null, e);
         }
     }
 
