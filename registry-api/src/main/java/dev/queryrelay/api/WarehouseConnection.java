@@ -1,5 +1,8 @@
 package dev.queryrelay.api;
 
+import java.time.Instant;
+import java.util.Optional;
+
 /**
  * A session with a warehouse, obtained from {@link ConnectionProvider#connect}.
  *
@@ -38,6 +41,26 @@ public interface WarehouseConnection extends AutoCloseable {
      * query is not an error.
      */
     void cancel(String providerQueryId);
+
+    /**
+     * Looks up an execution that this or an earlier process started for a QueryRelay query id,
+     * so that a query whose start outcome is unknown (its process died after the warehouse
+     * accepted it, or a start was retried after a network error) is followed instead of started a
+     * second time. The registry calls it before {@link #start} whenever a start may already have
+     * happened: a retried start, and a take-over of a query that has no recorded provider id.
+     *
+     * <p>Providers that cannot look a query up keep the default, which answers empty: with them
+     * a query can start twice in those two windows. Must not block for long; may race with a
+     * start of the same query id in another process only if that process has lost ownership.
+     *
+     * @param queryId   the client's query id, as given in {@link StartRequest#queryId()}
+     * @param notBefore the earliest time the execution can have started (the query's creation)
+     * @return the provider query id of the newest execution found, or empty
+     * @throws QueryRelayException on failure (retryable when the look-up may succeed later)
+     */
+    default Optional<String> findStarted(String queryId, Instant notBefore) {
+        return Optional.empty();
+    }
 
     /** Closes the session. Must not cancel queries it started. Never throws. */
     @Override
