@@ -1,6 +1,6 @@
 package dev.queryrelay.bench;
 
-import dev.queryrelay.testkit.KafkaTestClients;
+import dev.queryrelay.embedded.KafkaTestClients;
 import org.apache.kafka.clients.admin.Admin;
 
 import java.io.IOException;
@@ -60,7 +60,7 @@ final class BenchContext implements AutoCloseable {
                               WorkerOverrides overrides) throws InterruptedException {
         List<String> options = new ArrayList<>(BROKER_JVM);
         options.addAll(profiling(profile, dir, "broker"));
-        ChildJvm broker = ChildJvm.start("broker", dir, options, "dev.queryrelay.testkit.KafkaBrokerMain",
+        ChildJvm broker = ChildJvm.start("broker", dir, options, "dev.queryrelay.embedded.KafkaBrokerMain",
                 List.of("--partitions", "1"), CHILD_ENV);
         String line = broker.awaitLine("bootstrap.servers=", READY_TIMEOUT);
         return new BenchContext(settings, dir, report, broker, line.substring("bootstrap.servers=".length()).trim(),
@@ -107,12 +107,12 @@ final class BenchContext implements AutoCloseable {
 
     /** The do-nothing protocol worker, limit (b). */
     Subject nullWorker(String name) throws InterruptedException {
-        return referenceWorker(name, "dev.queryrelay.worker.NullProtocolWorker");
+        return referenceWorker(name, "dev.queryrelay.bench.NullProtocolWorker");
     }
 
     /** The hand-written blocking loop of scenario 4. */
     Subject blockingLoop(String name) throws InterruptedException {
-        return referenceWorker(name, "dev.queryrelay.worker.BlockingLoopWorker");
+        return referenceWorker(name, "dev.queryrelay.bench.BlockingLoopWorker");
     }
 
     private Subject referenceWorker(String name, String mainClass) throws InterruptedException {

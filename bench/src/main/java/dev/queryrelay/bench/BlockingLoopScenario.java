@@ -24,7 +24,7 @@ final class BlockingLoopScenario {
     void run() throws InterruptedException {
         int count = settings.blockingQueries();
         long queryMs = settings.blockingQueryMs();
-        String sql = Commands.mock(queryMs, 1);
+        String sql = BenchSql.mock(queryMs, 1);
         double worker;
         try (Subject subject = ctx.worker("worker-batch", Map.of())) {
             worker = batch(subject, sql, count, Duration.ofMillis(queryMs).plusMinutes(2));
@@ -47,7 +47,7 @@ final class BlockingLoopScenario {
 
     private double batch(Subject subject, String sql, int count, Duration timeout) throws InterruptedException {
         Tracker tracker = subject.tracker("batch");
-        double seconds = ctx.load().burst(subject.commandTopic(), tracker, i -> Commands.submit(tracker.key(i), sql),
+        double seconds = ctx.load().burst(subject.commandTopic(), tracker, i -> BenchSql.submit(tracker.key(i), sql),
                 count, timeout);
         System.out.printf(Locale.ROOT, "    %s: %d queries in %.1f s%n", subject.name(), count, seconds);
         return seconds;

@@ -35,7 +35,7 @@ final class CancelScenario {
             Tracker backgroundRunning = worker.tracker("bg", "RUNNING", failures);
             Tracker targetRunning = worker.tracker("t", "RUNNING", failures);
             Tracker canceled = worker.tracker("t", "CANCELED", failures);
-            String sql = Commands.mock(QUERY_MS, 1);
+            String sql = BenchSql.mock(QUERY_MS, 1);
             submit(backgroundRunning, background, sql, worker);
             submit(targetRunning, targets, sql, worker);
             ctx.load().flush();
@@ -45,7 +45,7 @@ final class CancelScenario {
             }
             inFlight = worker.metric("in_flight");
             Duration length = Duration.ofMillis(Math.round(targets * 1000 / settings.cancelRate()));
-            run = ctx.load().fixedRate(worker.topics().cancel(), canceled, i -> Commands.cancel(canceled.key(i)),
+            run = ctx.load().fixedRate(worker.topics().cancel(), canceled, i -> BenchSql.cancel(canceled.key(i)),
                     settings.cancelRate(), Duration.ZERO, length, ctx.cpuMeter(worker));
             long after = worker.metric("in_flight");
             System.out.printf(Locale.ROOT, "    %,d in flight before, %,d after: %s%n", inFlight, after,
@@ -64,7 +64,7 @@ final class CancelScenario {
     private void submit(Tracker tracker, int count, String sql, Subject worker) {
         for (int i = 0; i < count; i++) {
             tracker.sent(i, System.nanoTime());
-            ctx.load().send(worker.commandTopic(), tracker.key(i), Commands.submit(tracker.key(i), sql));
+            ctx.load().send(worker.commandTopic(), tracker.key(i), BenchSql.submit(tracker.key(i), sql));
         }
     }
 }

@@ -1,10 +1,10 @@
 package dev.queryrelay.bench;
 
+import dev.queryrelay.worker.KafkaSettings;
+import dev.queryrelay.worker.WorkerConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -14,8 +14,8 @@ import java.util.Objects;
 
 /**
  * Kafka client settings of the bench's programs. The reference workers (pipe, do-nothing worker,
- * blocking loop) use the same producer and consumer settings as {@code dev.queryrelay.worker.Worker},
- * so that a difference in the figures is the worker's own work, not a client setting.
+ * blocking loop) use the worker's own producer and consumer settings ({@link KafkaSettings}), so
+ * that a difference in the figures is the worker's own work, not a client setting.
  */
 public final class ClientSettings {
 
@@ -25,29 +25,25 @@ public final class ClientSettings {
     private ClientSettings() {
     }
 
-    /** The worker's producer: idempotent, acks=all, linger 5 ms, lz4, 64 KB batches. */
+    /** The worker's producer settings ({@link KafkaSettings#producer}), with string keys. */
     public static Map<String, Object> workerProducer(String bootstrap, String clientId) {
-        Map<String, Object> settings = common(bootstrap, clientId);
-        settings.put(ProducerConfig.ACKS_CONFIG, "all");
-        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        settings.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        settings.put(ProducerConfig.BATCH_SIZE_CONFIG, 65_536);
+        Map<String, Object> settings = worker(bootstrap, clientId).producer(0);
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return settings;
     }
 
-    /** The worker's consumer: a group member from the earliest offset, offsets committed by hand. */
+    /** The worker's consumer settings ({@link KafkaSettings#consumer}), with string keys. */
     public static Map<String, Object> workerConsumer(String bootstrap, String groupId, String clientId) {
-        Map<String, Object> settings = common(bootstrap, clientId);
-        settings.put(ConsumerConfig.GROUP_ID_CONFIG, Objects.requireNonNull(groupId, "groupId"));
-        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> settings = worker(bootstrap, clientId).consumer(groupId);
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return settings;
+    }
+
+    private static KafkaSettings worker(String bootstrap, String clientId) {
+        return new KafkaSettings(new WorkerConfig(Map.of(WorkerConfig.BOOTSTRAP_SERVERS, bootstrap,
+                WorkerConfig.WORKER_ID, clientId)));
     }
 
     /** The load generator's producer: the worker's, with linger 1 ms. */

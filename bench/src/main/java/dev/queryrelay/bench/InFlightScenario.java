@@ -40,7 +40,7 @@ final class InFlightScenario {
             int idleThreads = JvmProbe.threads(worker.pid());
             Tracker done = worker.tracker("q");
             Tracker running = worker.tracker("q", "RUNNING", Set.of("FAILED", "CANCELED", "TIMEOUT"));
-            String sql = Commands.mock(queryMs, 1);
+            String sql = BenchSql.mock(queryMs, 1);
             long peakHeap;
             long inFlightAtPeak;
             int threadsAtPeak;
@@ -53,7 +53,7 @@ final class InFlightScenario {
                     long now = System.nanoTime();
                     done.sent(i, now);
                     running.sent(i, now);
-                    ctx.load().send(worker.commandTopic(), done.key(i), Commands.submit(done.key(i), sql));
+                    ctx.load().send(worker.commandTopic(), done.key(i), BenchSql.submit(done.key(i), sql));
                 }
                 ctx.load().flush();
                 double sendSeconds = (System.nanoTime() - start) / 1e9;

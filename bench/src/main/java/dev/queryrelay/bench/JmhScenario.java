@@ -25,7 +25,7 @@ final class JmhScenario {
 
     void run() throws InterruptedException {
         Path results = ctx.dir().resolve("jmh.json");
-        List<String> args = new ArrayList<>(List.of("dev.queryrelay.worker.PageEncodingBenchmark"));
+        List<String> args = new ArrayList<>(List.of("dev.queryrelay.bench.PageEncodingBenchmark"));
         args.addAll(ctx.settings().jmhOptions());
         args.addAll(List.of("-rf", "json", "-rff", results.toString()));
         ChildJvm jmh = ChildJvm.start("jmh", ctx.dir(), List.of(), "org.openjdk.jmh.Main", args, BenchContext.CHILD_ENV);

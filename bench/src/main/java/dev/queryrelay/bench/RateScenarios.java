@@ -108,7 +108,7 @@ final class RateScenarios {
     private Throughput throughput(Subject subject, int window) throws InterruptedException {
         Tracker tracker = subject.tracker("rate");
         Throughput result = ctx.load().closedLoop(subject.commandTopic(), tracker,
-                i -> Commands.submit(tracker.key(i), Commands.INSTANT), window, settings.throughputWarmup(),
+                i -> BenchSql.submit(tracker.key(i), BenchSql.INSTANT), window, settings.throughputWarmup(),
                 settings.throughputMeasure(), ctx.cpuMeter(subject));
         System.out.printf("    %s: %s, latency in the closed loop %s; %s%n", subject.name(),
                 Report.rate(result.perSecond()), result.latency().format(), result.cpu());
@@ -119,7 +119,7 @@ final class RateScenarios {
         Tracker tracker = subject.tracker("latency");
         Duration warmup = settings.latencyWarmup();
         FixedRateRun run = ctx.load().fixedRate(subject.commandTopic(), tracker,
-                i -> Commands.submit(tracker.key(i), Commands.INSTANT), rate, warmup, settings.latencyMeasure(),
+                i -> BenchSql.submit(tracker.key(i), BenchSql.INSTANT), rate, warmup, settings.latencyMeasure(),
                 ctx.cpuMeter(subject));
         System.out.printf("    %s at %s: %s, load generator lag at most %.1f ms; %s%n", subject.name(),
                 Report.rate(rate), run.format(), run.maxSendLagMs(), run.cpu());

@@ -88,7 +88,7 @@ final class StreamingScenario {
             int mark = JvmProbe.gcLogLines(worker.jvm().gcLog());
             Tracker tracker = worker.tracker("stream");
             double seconds = ctx.load().burst(worker.commandTopic(), tracker,
-                    i -> Commands.submit(tracker.key(i), Commands.mock(0, rows)), 1, TIMEOUT);
+                    i -> BenchSql.submit(tracker.key(i), BenchSql.mock(0, rows)), 1, TIMEOUT);
             JvmProbe.GcPeaks gc = JvmProbe.gcPeaks(worker.jvm().gcLog(), mark);
             long pages = checkSucceeded(tracker, rows).path("pages").asLong();
 
@@ -97,7 +97,7 @@ final class StreamingScenario {
             int liveSamples;
             try (JvmProbe.LiveHeapSampler sampler = new JvmProbe.LiveHeapSampler(worker.pid()).start()) {
                 ctx.load().burst(worker.commandTopic(), sampled,
-                        i -> Commands.submit(sampled.key(i), Commands.mock(0, rows)), 1, TIMEOUT);
+                        i -> BenchSql.submit(sampled.key(i), BenchSql.mock(0, rows)), 1, TIMEOUT);
                 sampler.close();
                 liveHeap = sampler.maxBytes();
                 liveSamples = sampler.samples();

@@ -75,7 +75,7 @@ final class Subject implements AutoCloseable {
     void awaitReady(LoadGenerator load, Duration timeout) throws InterruptedException {
         Tracker probe = tracker("probe" + (++probes));
         try {
-            load.burst(commandTopic, probe, i -> Commands.submit(probe.key(i), Commands.INSTANT), 1, timeout);
+            load.burst(commandTopic, probe, i -> BenchSql.submit(probe.key(i), BenchSql.INSTANT), 1, timeout);
         } catch (IllegalStateException e) {
             jvm.checkAlive();
             throw new IllegalStateException(name + " did not answer a probe: " + e.getMessage() + "\n" + jvm.tail(), e);

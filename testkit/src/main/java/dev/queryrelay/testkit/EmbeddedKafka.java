@@ -1,13 +1,14 @@
 package dev.queryrelay.testkit;
 
+import dev.queryrelay.embedded.EmbeddedKafkaBroker;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Starts one {@link EmbeddedKafkaBroker} for the annotated test class (and its {@code @Nested}

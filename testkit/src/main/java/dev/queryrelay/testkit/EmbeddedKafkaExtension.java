@@ -1,12 +1,13 @@
 package dev.queryrelay.testkit;
 
-import java.util.Optional;
-
+import dev.queryrelay.embedded.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
+
+import java.util.Optional;
 
 /**
  * The JUnit 5 extension behind {@link EmbeddedKafka}: one broker per annotated class, kept in the

@@ -1,9 +1,12 @@
 package dev.queryrelay.testkit;
 
+import dev.queryrelay.embedded.TopicRecorder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.queryrelay.embedded.KafkaTestClients;
+import dev.queryrelay.protocol.Commands;
+import dev.queryrelay.protocol.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,27 +27,6 @@ import java.util.concurrent.TimeoutException;
  * test can await events. Every send waits for its acknowledgement, so a failed send fails the test.
  */
 public final class QueryRelayTestClient implements AutoCloseable {
-
-    /** The topic names a deployment uses; {@link #defaults()} are the worker's defaults. */
-    public record TopicNames(String submit, String cancel, String status, String results, String dlq) {
-        public TopicNames {
-            Objects.requireNonNull(submit, "submit");
-            Objects.requireNonNull(cancel, "cancel");
-            Objects.requireNonNull(status, "status");
-            Objects.requireNonNull(results, "results");
-            Objects.requireNonNull(dlq, "dlq");
-        }
-
-        public static TopicNames defaults() {
-            return withPrefix("queryrelay.");
-        }
-
-        /** {@code prefix + "submit"}, {@code prefix + "cancel"}, … */
-        public static TopicNames withPrefix(String prefix) {
-            return new TopicNames(prefix + "submit", prefix + "cancel", prefix + "status", prefix + "results",
-                    prefix + "dlq");
-        }
-    }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
@@ -70,22 +52,11 @@ public final class QueryRelayTestClient implements AutoCloseable {
 
     /** Submits {@code sql} with the given {@code options} (e.g. {@code Map.of("timeout_ms", 500)}). */
     public void submit(String queryId, String sql, Map<String, ?> options) {
-        ObjectNode command = MAPPER.createObjectNode();
-        command.put("query_id", queryId);
-        command.put("sql", sql);
-        if (!options.isEmpty()) {
-            command.set("options", MAPPER.valueToTree(options));
-        }
-        send(topics.submit(), queryId, command.toString());
+        send(topics.submit(), queryId, Commands.submit(queryId, sql, List.of(), options, Map.of()));
     }
 
     public void cancel(String queryId, String reason) {
-        ObjectNode command = MAPPER.createObjectNode();
-        command.put("query_id", queryId);
-        if (reason != null) {
-            command.put("reason", reason);
-        }
-        send(topics.cancel(), queryId, command.toString());
+        send(topics.cancel(), queryId, Commands.cancel(queryId, reason));
     }
 
     /** Sends any value (valid or not) to any topic and waits for the acknowledgement. */

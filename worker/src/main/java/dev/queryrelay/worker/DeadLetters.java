@@ -11,10 +11,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Builds dead-letter records: the original key, value and headers plus the headers Spring
- * Kafka's {@code DeadLetterPublishingRecoverer} writes (same names and encodings) and
- * {@code queryrelay-error-type}. A value too large to publish is cut to its first bytes, with its
- * original size in {@code queryrelay-original-size}.
+ * Builds dead-letter records: the original key, value and headers, byte for byte, plus the headers
+ * Spring Kafka's {@code DeadLetterPublishingRecoverer} writes (same names and encodings) and
+ * {@code queryrelay-error-type}. The DLQ topic and the producer accept any record the command
+ * topics accept (see {@link TopicSetup}), so nothing is ever cut.
  */
 final class DeadLetters {
 
@@ -27,23 +27,20 @@ final class DeadLetters {
     static final String ORIGINAL_TIMESTAMP_TYPE = "kafka_dlt-original-timestamp-type";
     static final String ORIGINAL_CONSUMER_GROUP = "kafka_dlt-original-consumer-group";
     static final String ERROR_TYPE = "queryrelay-error-type";
-    static final String ORIGINAL_SIZE = "queryrelay-original-size";
 
     private final String topic;
     private final String consumerGroup;
-    private final int maxValueBytes;
 
-    DeadLetters(String topic, String consumerGroup, int maxValueBytes) {
+    DeadLetters(String topic, String consumerGroup) {
         this.topic = topic;
         this.consumerGroup = consumerGroup;
-        this.maxValueBytes = maxValueBytes;
     }
 
     String topic() {
         return topic;
     }
 
-    ProducerRecord<String, byte[]> record(ConsumerRecord<String, byte[]> original, ErrorInfo error) {
+    ProducerRecord<byte[], byte[]> record(ConsumerRecord<byte[], byte[]> original, ErrorInfo error) {
         Headers headers = new RecordHeaders(original.headers().toArray());
         headers.add(EXCEPTION_FQCN, utf8(QueryRelayException.class.getName()));
         headers.add(EXCEPTION_MESSAGE, utf8(error.message()));
@@ -54,12 +51,7 @@ final class DeadLetters {
         headers.add(ORIGINAL_TIMESTAMP_TYPE, utf8(original.timestampType().toString()));
         headers.add(ORIGINAL_CONSUMER_GROUP, utf8(consumerGroup));
         headers.add(ERROR_TYPE, utf8(error.type().name()));
-        byte[] value = original.value();
-        if (value != null && value.length > maxValueBytes) {
-            headers.add(ORIGINAL_SIZE, utf8(Integer.toString(value.length)));
-            value = java.util.Arrays.copyOf(value, maxValueBytes);
-        }
-        return new ProducerRecord<>(topic, null, original.key(), value, headers);
+        return new ProducerRecord<>(topic, null, original.key(), original.value(), headers);
     }
 
     private static byte[] utf8(String text) {

@@ -5,12 +5,15 @@ import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.QueryPage;
 import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
+import dev.queryrelay.protocol.EventCodec;
 import dev.queryrelay.registry.QueryListener;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Duration;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -36,7 +39,7 @@ final class EventPublisher implements QueryListener, AutoCloseable {
      */
     static final Duration MAX_PAGE_WAIT = Duration.ofSeconds(1);
 
-    private final Producer<String, byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
     private final EventCodec codec;
     private final String statusTopic;
     private final String resultsTopic;
@@ -61,7 +64,7 @@ final class EventPublisher implements QueryListener, AutoCloseable {
         final Semaphore unacknowledged = new Semaphore(MAX_UNACKNOWLEDGED_PAGES);
     }
 
-    EventPublisher(Producer<String, byte[]> producer, EventCodec codec, String statusTopic, String resultsTopic,
+    EventPublisher(Producer<byte[], byte[]> producer, EventCodec codec, String statusTopic, String resultsTopic,
                    SendFailures failures, StateStore state, Duration pageAckTimeout, Duration maxPageWait) {
         this.producer = producer;
         this.codec = codec;
@@ -106,7 +109,7 @@ final class EventPublisher implements QueryListener, AutoCloseable {
             acknowledged.complete(null);
         };
         try {
-            producer.send(new ProducerRecord<>(resultsTopic, key, value), done);
+            producer.send(keyed(resultsTopic, key, value), done);
         } catch (RuntimeException e) {
             done.onCompletion(null, e);
         }
@@ -125,12 +128,17 @@ final class EventPublisher implements QueryListener, AutoCloseable {
         }
     }
 
-    void send(ProducerRecord<String, byte[]> record, String what) {
+    void send(ProducerRecord<byte[], byte[]> record, String what) {
         producer.send(record, (metadata, error) -> {
             if (error != null) {
-                failures.record(what, record.topic(), record.key(), error);
+                failures.record(what, record.topic(), record.key() == null ? null : new String(record.key(), UTF_8), error);
             }
         });
+    }
+
+    /** A record keyed by a query id (as UTF-8). */
+    static ProducerRecord<byte[], byte[]> keyed(String topic, String queryId, byte[] value) {
+        return new ProducerRecord<>(topic, queryId.getBytes(UTF_8), value);
     }
 
     /** Sends the final events still waiting for their pages' acknowledgements (waiting at most {@code pageAckTimeout}), then stops. */
@@ -147,7 +155,7 @@ final class EventPublisher implements QueryListener, AutoCloseable {
     }
 
     private void publish(QuerySnapshot published) {
-        send(new ProducerRecord<>(statusTopic, published.queryId(), codec.status(published)),
+        send(keyed(statusTopic, published.queryId(), codec.status(published)),
                 "status " + published.status());
         state.transition(published);
     }

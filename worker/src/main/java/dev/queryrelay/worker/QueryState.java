@@ -4,18 +4,18 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.queryrelay.api.QueryOptions;
 import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.api.StartRequest;
+import dev.queryrelay.protocol.CommandParser;
+import dev.queryrelay.protocol.Commands;
+import dev.queryrelay.protocol.Json;
+import dev.queryrelay.protocol.Timestamps;
 import dev.queryrelay.registry.RestorePoint;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 /**
  * One record of the compacted state topic: the last known state of a query (its original submit
@@ -27,7 +27,7 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
                   Instant finishedAt, String providerQueryId, String worker, String submit, String cancelReason) {
 
     /** Reads numbers in the submit command as the parser does: decimals exactly, trailing zeros kept. */
-    private static final ObjectMapper MAPPER = EventCodec.MAPPER;
+    private static final ObjectMapper MAPPER = Json.MAPPER;
     private static final SerializedString F_QUERY_ID = new SerializedString("query_id");
     private static final SerializedString F_STATUS = new SerializedString("status");
     private static final SerializedString F_SEQ = new SerializedString("seq");
@@ -41,8 +41,8 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
 
     /** The state of {@code snapshot}; {@code submitJson} may be null, the command is then rebuilt from the snapshot. */
     static QueryState of(QuerySnapshot snapshot, String worker, String cancelReason, String submitJson) {
-        String submit = submitJson != null ? submitJson : submitCommand(snapshot.queryId(), snapshot.sql(),
-                snapshot.options(), snapshot.tags(), snapshot.bindings()).toString();
+        String submit = submitJson != null ? submitJson : Commands.submit(new StartRequest(snapshot.queryId(),
+                snapshot.sql(), snapshot.bindings(), snapshot.options(), snapshot.tags()));
         return new QueryState(snapshot.queryId(), snapshot.status(), snapshot.seq(), snapshot.createdAt(),
                 snapshot.startedAt(), snapshot.finishedAt(), snapshot.providerQueryId(), worker, submit, cancelReason);
     }
@@ -60,24 +60,24 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
     }
 
     byte[] toJson() {
-        return EventCodec.write(json -> {
+        return Json.write(json -> {
             json.writeStartObject();
-            EventCodec.string(json, F_QUERY_ID, queryId);
+            Json.string(json, F_QUERY_ID, queryId);
             if (status != null) {
-                EventCodec.string(json, F_STATUS, status.name());
-                EventCodec.number(json, F_SEQ, seq);
+                Json.string(json, F_STATUS, status.name());
+                Json.number(json, F_SEQ, seq);
                 writeTime(json, F_CREATED_AT, createdAt);
                 writeTime(json, F_STARTED_AT, startedAt);
                 writeTime(json, F_FINISHED_AT, finishedAt);
                 if (providerQueryId != null) {
-                    EventCodec.string(json, F_PROVIDER_QUERY_ID, providerQueryId);
+                    Json.string(json, F_PROVIDER_QUERY_ID, providerQueryId);
                 }
                 json.writeFieldName(F_SUBMIT);
                 json.writeRawValue(submit);
             }
-            EventCodec.string(json, F_WORKER, worker);
+            Json.string(json, F_WORKER, worker);
             if (cancelReason != null) {
-                EventCodec.string(json, F_CANCEL_REASON, cancelReason);
+                Json.string(json, F_CANCEL_REASON, cancelReason);
             }
             json.writeEndObject();
         });
@@ -97,37 +97,13 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
         }
     }
 
-    /** The submit command as a client would have sent it, so the same parser reads it back. */
-    static ObjectNode submitCommand(String queryId, String sql, QueryOptions options, Map<String, String> tags,
-                                    List<Object> bindings) {
-        ObjectNode command = MAPPER.createObjectNode();
-        command.put("query_id", queryId);
-        command.put("sql", sql);
-        if (bindings != null && !bindings.isEmpty()) {
-            command.set("bindings", MAPPER.valueToTree(bindings));
-        }
-        ObjectNode opts = command.putObject("options");
-        if (options.timeout() != null) {
-            opts.put("timeout_ms", options.timeout().toMillis());
-        }
-        opts.put("page_rows", options.pageRows());
-        if (options.maxRows() != null) {
-            opts.put("max_rows", options.maxRows());
-        }
-        opts.put("poll_interval_ms", options.pollInterval().toMillis());
-        if (!tags.isEmpty()) {
-            command.set("tags", MAPPER.valueToTree(tags));
-        }
-        return command;
-    }
-
     StartRequest request(CommandParser parser) {
-        return parser.parseSubmit(queryId, submit.getBytes(StandardCharsets.UTF_8)).request();
+        return parser.parseSubmit(queryId.getBytes(StandardCharsets.UTF_8), submit.getBytes(StandardCharsets.UTF_8)).request();
     }
 
     private static void writeTime(JsonGenerator json, SerializedString field, Instant time) throws IOException {
         if (time != null) {
-            EventCodec.string(json, field, Timestamps.format(time));
+            Json.string(json, field, Timestamps.format(time));
         }
     }
 

@@ -10,6 +10,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -31,14 +32,14 @@ final class StateStore {
 
     private static final Logger log = LoggerFactory.getLogger(StateStore.class);
 
-    private final Producer<String, byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final String worker;
     private final SendFailures failures;
     private final Ownership ownership;
     private final ConcurrentHashMap<String, QuerySnapshot> unwrittenPending = new ConcurrentHashMap<>();
 
-    StateStore(Producer<String, byte[]> producer, String topic, String worker, SendFailures failures, Ownership ownership) {
+    StateStore(Producer<byte[], byte[]> producer, String topic, String worker, SendFailures failures, Ownership ownership) {
         this.producer = producer;
         this.topic = topic;
         this.worker = worker;
@@ -98,7 +99,7 @@ final class StateStore {
     }
 
     private void send(String queryId, Integer partition, QueryState state) {
-        producer.send(new ProducerRecord<>(topic, partition, queryId, state.toJson()), (metadata, error) -> {
+        producer.send(new ProducerRecord<>(topic, partition, queryId.getBytes(StandardCharsets.UTF_8), state.toJson()), (metadata, error) -> {
             if (error != null) {
                 failures.record("state " + (state.status() == null ? "cancel" : state.status()), topic, queryId, error);
             }

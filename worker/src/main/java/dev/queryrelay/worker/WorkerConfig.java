@@ -1,5 +1,6 @@
 package dev.queryrelay.worker;
 
+import dev.queryrelay.protocol.TopicNames;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -60,17 +61,17 @@ public final class WorkerConfig extends AbstractConfig {
             .define(PROVIDER, Type.STRING, "mock", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Warehouse provider name, found with ServiceLoader (shipped: snowflake, mock). "
                             + "Every provider.* key is passed to the provider without the prefix.")
-            .define(TOPICS_SUBMIT, Type.STRING, "queryrelay.submit", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPICS_SUBMIT, Type.STRING, TopicNames.defaults().submit(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Topic of submit commands.")
-            .define(TOPICS_CANCEL, Type.STRING, "queryrelay.cancel", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPICS_CANCEL, Type.STRING, TopicNames.defaults().cancel(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Topic of cancel commands; created with the submit topic's partition count.")
-            .define(TOPICS_STATUS, Type.STRING, "queryrelay.status", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPICS_STATUS, Type.STRING, TopicNames.defaults().status(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Topic of status events.")
-            .define(TOPICS_RESULTS, Type.STRING, "queryrelay.results", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPICS_RESULTS, Type.STRING, TopicNames.defaults().results(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Topic of result pages.")
-            .define(TOPICS_DLQ, Type.STRING, "queryrelay.dlq", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPICS_DLQ, Type.STRING, TopicNames.defaults().dlq(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Dead-letter topic for records that cannot be processed.")
-            .define(TOPICS_STATE, Type.STRING, "queryrelay.state", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+            .define(TOPICS_STATE, Type.STRING, TopicNames.DEFAULT_PREFIX + "state", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Internal compacted topic where workers record each query's state, so that a partition's new "
                             + "owner takes its queries over; created with the submit topic's partition count.")
             .define(TOPICS_PARTITIONS, Type.INT, -1, Range.between(-1, 10_000), Importance.LOW,
@@ -110,7 +111,8 @@ public final class WorkerConfig extends AbstractConfig {
                     "How long a graceful shutdown waits for the consumer thread to stop and for the producer to close.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65_535), Importance.LOW,
                     "Port of the health and metrics endpoint (GET /health, GET /metrics); 0 picks a free port, "
-                            + "-1 disables it.");
+                            + "-1 disables it. When left at the default and 8080 is taken (another worker on the host), "
+                            + "the worker warns and listens on a free port; a port that is set must be free.");
 
     private final Map<String, String> raw;
 
@@ -139,6 +141,11 @@ public final class WorkerConfig extends AbstractConfig {
             }
         });
         return settings;
+    }
+
+    /** Whether the user gave {@code key} (rather than its default applying). */
+    public boolean isSet(String key) {
+        return raw.containsKey(key);
     }
 
     public Duration duration(String key) {

@@ -1,7 +1,6 @@
 package dev.queryrelay.worker;
 
 import dev.queryrelay.api.QueryRelayException;
-import dev.queryrelay.testkit.EmbeddedKafkaBroker;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.io.UncheckedIOException;
@@ -10,8 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 
 /**
- * {@code java -jar queryrelay-worker.jar [--config FILE] [--embedded-kafka] [--key=value ...]}.
- * A bad or missing setting ends the process with exit code 2 and one line naming it.
+ * {@code java -jar queryrelay-worker.jar [--config FILE] [--key=value ...]}, or with the embedded
+ * broker on the class path, {@code --embedded-kafka}. A bad or missing setting ends the process with
+ * exit code 2 and one line naming it.
  */
 public final class WorkerMain {
 
@@ -19,14 +19,14 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        AtomicReference<EmbeddedKafkaBroker> broker = new AtomicReference<>();
+        AtomicReference<EmbeddedBroker> broker = new AtomicReference<>();
         AtomicReference<Worker> worker = new AtomicReference<>();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Worker running = worker.get();
             if (running != null) {
                 running.close();
             }
-            EmbeddedKafkaBroker embedded = broker.get();
+            EmbeddedBroker embedded = broker.get();
             if (embedded != null) {
                 embedded.close();
             }
@@ -35,7 +35,7 @@ public final class WorkerMain {
             ConfigSources.Loaded loaded = ConfigSources.load(args, System.getenv());
             Map<String, String> settings = new HashMap<>(loaded.settings());
             if (loaded.embeddedKafka()) {
-                broker.set(EmbeddedKafkaBroker.start());
+                broker.set(EmbeddedBroker.start());
                 settings.putIfAbsent(WorkerConfig.BOOTSTRAP_SERVERS, broker.get().bootstrapServers());
                 System.out.println("embedded Kafka broker: bootstrap.servers=" + broker.get().bootstrapServers());
             }

@@ -1,8 +1,8 @@
 package dev.queryrelay.cli;
 
 import dev.queryrelay.testkit.EmbeddedKafka;
-import dev.queryrelay.testkit.EmbeddedKafkaBroker;
-import dev.queryrelay.testkit.QueryRelayTestClient.TopicNames;
+import dev.queryrelay.embedded.EmbeddedKafkaBroker;
+import dev.queryrelay.protocol.TopicNames;
 import dev.queryrelay.worker.Worker;
 import dev.queryrelay.worker.WorkerConfig;
 import org.junit.jupiter.api.AfterAll;

@@ -14,19 +14,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class DeadLettersTest {
 
-    private final DeadLetters deadLetters = new DeadLetters("dlq", "group-1", 100);
+    private final DeadLetters deadLetters = new DeadLetters("dlq", "group-1");
 
-    private static String header(ProducerRecord<String, byte[]> record, String name) {
+    private static String header(ProducerRecord<byte[], byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     @Test
     void keepsTheOriginalRecordAndAddsSpringHeaders() {
-        ConsumerRecord<String, byte[]> original = new ConsumerRecord<>("submit", 3, 42L, "k", "{bad".getBytes(StandardCharsets.UTF_8));
+        ConsumerRecord<byte[], byte[]> original = new ConsumerRecord<>("submit", 3, 42L, new byte[]{'k', (byte) 0xFF},
+                "{bad".getBytes(StandardCharsets.UTF_16));
         original.headers().add("trace", new byte[]{7});
-        ProducerRecord<String, byte[]> record = deadLetters.record(original, ErrorInfo.of(ErrorType.VALIDATION, "not valid JSON"));
+        ProducerRecord<byte[], byte[]> record = deadLetters.record(original, ErrorInfo.of(ErrorType.VALIDATION, "not valid JSON"));
         assertEquals("dlq", record.topic());
-        assertEquals("k", record.key());
+        assertArrayEquals(original.key(), record.key(), "the key byte for byte, also when it is not UTF-8");
         assertArrayEquals(original.value(), record.value());
         assertArrayEquals(new byte[]{7}, record.headers().lastHeader("trace").value());
         assertEquals("not valid JSON", header(record, "kafka_dlt-exception-message"));
@@ -39,10 +40,12 @@ class DeadLettersTest {
     }
 
     @Test
-    void aValueTooLargeToPublishIsCut() {
-        ConsumerRecord<String, byte[]> original = new ConsumerRecord<>("submit", 0, 1L, "k", new byte[250]);
-        ProducerRecord<String, byte[]> record = deadLetters.record(original, ErrorInfo.of(ErrorType.VALIDATION, "too long"));
-        assertEquals(100, record.value().length);
-        assertEquals("250", header(record, "queryrelay-original-size"));
+    void aLargeValueIsKeptWhole() {
+        byte[] value = new byte[2_000_000];
+        java.util.Arrays.fill(value, (byte) 'x');
+        ConsumerRecord<byte[], byte[]> original = new ConsumerRecord<>("submit", 0, 1L, null, value);
+        ProducerRecord<byte[], byte[]> record = deadLetters.record(original, ErrorInfo.of(ErrorType.VALIDATION, "too long"));
+        assertArrayEquals(value, record.value());
+        assertEquals(null, record.key());
     }
 }

@@ -5,10 +5,10 @@ import dev.queryrelay.api.QueryOptions;
 import dev.queryrelay.api.QueryPage;
 import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
+import dev.queryrelay.protocol.EventCodec;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +24,8 @@ class EventPublisherTest {
 
     private static final List<ColumnMeta> COLUMNS = List.of(ColumnMeta.of("ID", "NUMBER"));
 
-    private final MockProducer<String, byte[]> producer =
-            new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final StateStore state = new StateStore(producer, "state", "w1", new SendFailures(), new Ownership());
     private final EventPublisher publisher = new EventPublisher(producer, new EventCodec("w1", "mock"), "status",
             "results", new SendFailures(), state, Duration.ofSeconds(30), Duration.ofSeconds(60));

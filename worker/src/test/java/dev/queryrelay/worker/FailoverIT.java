@@ -1,9 +1,9 @@
 package dev.queryrelay.worker;
 
 import dev.queryrelay.testkit.EmbeddedKafka;
-import dev.queryrelay.testkit.EmbeddedKafkaBroker;
+import dev.queryrelay.embedded.EmbeddedKafkaBroker;
 import dev.queryrelay.testkit.QueryRelayTestClient;
-import dev.queryrelay.testkit.QueryRelayTestClient.TopicNames;
+import dev.queryrelay.protocol.TopicNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;

@@ -4,10 +4,11 @@ import dev.queryrelay.api.QueryOptions;
 import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.api.StartRequest;
+import dev.queryrelay.protocol.CommandParser;
+import dev.queryrelay.protocol.SubmitCommand;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -27,8 +28,8 @@ class StateStoreTest {
     private static final String SUBMIT = "{\"query_id\":\"q1\",\"sql\":\"SELECT ?\",\"bindings\":[1.50, \"x\"],"
             + "\"options\":{\"timeout_ms\":60000,\"page_rows\":10},\"tags\":{\"team\":\"a\"}}";
 
-    private final MockProducer<String, byte[]> producer =
-            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final Ownership ownership = new Ownership();
     private final StateStore store = new StateStore(producer, "state", "w1", new SendFailures(), ownership);
     private final CommandParser parser = new CommandParser(100_000);
@@ -80,8 +81,8 @@ class StateStoreTest {
 
     @Test
     void theSubmitCommandReadsBackAsTheSameRequest() {
-        StartRequest original = parser.parseSubmit("q1", SUBMIT.getBytes(StandardCharsets.UTF_8)).request();
-        ownership.assign("q1", 0, parser.parseSubmit("q1", SUBMIT.getBytes(StandardCharsets.UTF_8)).json());
+        StartRequest original = parser.parseSubmit(null, utf8(SUBMIT)).request();
+        ownership.assign("q1", 0, parser.parseSubmit(null, utf8(SUBMIT)).json());
         store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
 
         QueryState state = written().get(0);
@@ -94,14 +95,18 @@ class StateStoreTest {
     }
 
     @Test
-    void aSubmitInUtf16IsRecordedAsUtf8Json() {
-        byte[] utf16 = SUBMIT.getBytes(StandardCharsets.UTF_16BE);
-        SubmitCommand command = parser.parseSubmit("q1", utf16);
+    void aSubmitKeyedByItsIdAloneIsRestoredWithThatId() {
+        String keyedOnly = "{\"sql\":\"SELECT 'é'\"}";
+        SubmitCommand command = parser.parseSubmit(utf8("q1"), utf8(keyedOnly));
         ownership.assign("q1", 0, command.json());
         store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
 
         assertEquals(command.request(), written().get(0).request(parser));
-        assertTrue(command.json().startsWith("{\"query_id\":\"q1\""), command.json());
+        assertEquals(keyedOnly, written().get(0).submit(), "the command as it was sent");
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.queryrelay.worker;
 
-import dev.queryrelay.testkit.QueryRelayTestClient.TopicNames;
+import dev.queryrelay.protocol.TopicNames;
 
 import java.util.HashMap;
 import java.util.Map;

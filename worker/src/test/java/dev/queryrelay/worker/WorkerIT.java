@@ -2,9 +2,9 @@ package dev.queryrelay.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.queryrelay.testkit.EmbeddedKafka;
-import dev.queryrelay.testkit.EmbeddedKafkaBroker;
+import dev.queryrelay.embedded.EmbeddedKafkaBroker;
 import dev.queryrelay.testkit.QueryRelayTestClient;
-import dev.queryrelay.testkit.QueryRelayTestClient.TopicNames;
+import dev.queryrelay.protocol.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.queryrelay.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.queryrelay.testkit.QueryRelayTestClient;
-import dev.queryrelay.testkit.QueryRelayTestClient.TopicNames;
+import dev.queryrelay.protocol.TopicNames;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;

@@ -1,0 +1,92 @@
+package dev.queryrelay.worker;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Kafka client settings of a worker: its defaults, then the user's {@code kafka.*} settings,
+ * then what the worker cannot work without (serializers, manual commits). Public so that the
+ * bench's reference workers run with exactly the same clients.
+ */
+public final class KafkaSettings {
+
+    /** Producer batch size: pages are large, so larger batches than Kafka's 16 KB default. */
+    static final int BATCH_SIZE = 65_536;
+    /** Default largest producer request, as Kafka's. */
+    static final int MAX_REQUEST_SIZE = 1_048_576;
+
+    private final WorkerConfig config;
+    private final String workerId;
+
+    public KafkaSettings(WorkerConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.workerId = config.getString(WorkerConfig.WORKER_ID);
+    }
+
+    /** Settings for every client: the user's {@code kafka.*} settings but the group id. */
+    public Map<String, Object> common() {
+        Map<String, Object> settings = new HashMap<>(config.kafkaClientSettings());
+        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        return settings;
+    }
+
+    public Map<String, Object> admin() {
+        return common();
+    }
+
+    /** The event producer: idempotent, lz4, large enough requests for any dead letter of {@code dlqMaxBytes}. */
+    public Map<String, Object> producer(int dlqMaxBytes) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        settings.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE);
+        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(MAX_REQUEST_SIZE, dlqMaxBytes + 1024));
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-producer");
+        settings.putAll(common());
+        settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return settings;
+    }
+
+    /** The command consumer of the worker group: keys and values as bytes, commits by the worker. */
+    public Map<String, Object> consumer(String groupId) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-consumer");
+        settings.putAll(common());
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, Objects.requireNonNull(groupId, "groupId"));
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return settings;
+    }
+
+    /** The consumer that reads a state partition on take-over (assigned, no group). */
+    Map<String, Object> stateReader() {
+        Map<String, Object> settings = new HashMap<>(common());
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-state-reader");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return settings;
+    }
+
+    /** The state topic keeps records at least a week, and at least the TTL. */
+    Duration stateRetention() {
+        Duration ttl = config.duration(WorkerConfig.TTL_MS);
+        Duration week = Duration.ofDays(7);
+        return ttl.compareTo(week) > 0 ? ttl : week;
+    }
+}
