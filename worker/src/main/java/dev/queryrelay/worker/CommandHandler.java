@@ -121,7 +121,7 @@ final class CommandHandler {
         deadLettered.incrementAndGet();
         log.warn("{} record {}-{}@{} sent to the DLQ: {}: {}", submit ? "submit" : "cancel", record.topic(),
                 record.partition(), record.offset(), error.type(), error.message());
-        publisher.send(deadLetters.record(record, error), "dead letter");
+        publisher.send(deadLetters.record(record, error), record.partition());
         if (!submit) {
             return;
         }
@@ -131,9 +131,9 @@ final class CommandHandler {
             QuerySnapshot failed = registry.restore(
                     new StartRequest(queryId, REJECTED_SQL, List.of(), QueryOptions.DEFAULTS, Map.of()),
                     new RestorePoint(QueryStatus.FAILED, 1, now, null, null, now));
-            publisher.send(EventPublisher.keyed(statusTopic, queryId, codec.rejected(queryId, error, now)), "status FAILED");
+            publisher.send(EventPublisher.keyed(statusTopic, queryId, codec.rejected(queryId, error, now)), record.partition());
             ownership.assign(queryId, record.partition(), null);
-            state.transition(failed);
+            state.transition(failed, ownership.get(queryId));
         }
     }
 }

@@ -23,6 +23,12 @@ public final class KafkaSettings {
     static final int BATCH_SIZE = 65_536;
     /** Default largest producer request, as Kafka's. */
     static final int MAX_REQUEST_SIZE = 1_048_576;
+    /**
+     * How long a transaction may stay open before the broker aborts it: a worker commits every
+     * {@code worker.commit-interval-ms}, so only a stalled worker's transaction lives this long,
+     * and read_committed readers of its partitions wait for it at most this long.
+     */
+    static final int TRANSACTION_TIMEOUT_MS = 10_000;
 
     private final WorkerConfig config;
     private final String workerId;
@@ -43,6 +49,13 @@ public final class KafkaSettings {
         return common();
     }
 
+    /** The worker's transactional producer ({@link #producer} with its {@code transactional.id}). */
+    Map<String, Object> transactionalProducer(int dlqMaxBytes, String groupId) {
+        Map<String, Object> settings = producer(dlqMaxBytes);
+        settings.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "queryrelay-" + groupId + "-" + workerId);
+        return settings;
+    }
+
     /** The event producer: idempotent, lz4, large enough requests for any dead letter of {@code dlqMaxBytes}. */
     public Map<String, Object> producer(int dlqMaxBytes) {
         Map<String, Object> settings = new HashMap<>();
@@ -52,6 +65,7 @@ public final class KafkaSettings {
         settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         settings.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE);
         settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(MAX_REQUEST_SIZE, dlqMaxBytes + 1024));
+        settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-producer");
         settings.putAll(common());
         settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -59,13 +73,26 @@ public final class KafkaSettings {
         return settings;
     }
 
-    /** The command consumer of the worker group: keys and values as bytes, commits by the worker. */
+    /**
+     * The command consumer of the worker group: keys and values as bytes, commits by the worker,
+     * committed records only. Kafka's consumer group protocol (KIP-848) with the broker's
+     * {@code range} assignor: rebalances move only the partitions that change owner, and
+     * equal-numbered partitions of the submit and cancel topics stay together. With
+     * {@code kafka.group.protocol=classic} (brokers before Kafka 4.0) the eager {@code RangeAssignor}.
+     */
     public Map<String, Object> consumer(String groupId) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        settings.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-consumer");
         settings.putAll(common());
+        boolean classic = "classic".equalsIgnoreCase(String.valueOf(settings.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)));
+        if (classic) {
+            settings.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
+        } else {
+            settings.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+            settings.putIfAbsent(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, "range");
+        }
         settings.put(ConsumerConfig.GROUP_ID_CONFIG, Objects.requireNonNull(groupId, "groupId"));
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -77,6 +104,7 @@ public final class KafkaSettings {
     Map<String, Object> stateReader() {
         Map<String, Object> settings = new HashMap<>(common());
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-state-reader");
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

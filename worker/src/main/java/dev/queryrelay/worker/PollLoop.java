@@ -1,9 +1,11 @@
 package dev.queryrelay.worker;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -11,14 +13,17 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The consumer thread: polls the cancel and submit topics, hands cancels first and then submits
  * to the {@link CommandHandler} (a submit past the in-flight cap is read again later), applies
- * back-pressure and commits, turn after turn. When it stops, by {@link #stop()} or by an error, it
- * runs the worker's shutdown sequence on this thread, the one that owns the consumer.
+ * back-pressure and passes the offsets it reached, with the group's metadata, to the
+ * {@link Outbox} that commits them: it never waits for a send or a commit. When it stops, by
+ * {@link #stop()} or by an error, it runs the worker's shutdown sequence on this thread, the one
+ * that owns the consumer.
  */
 final class PollLoop implements Runnable {
 
@@ -30,20 +35,21 @@ final class PollLoop implements Runnable {
     private final CommandHandler handler;
     private final BackPressure gate;
     private final OffsetTracker offsets;
-    private final Committer committer;
+    private final Outbox outbox;
     private final ConsumerRebalanceListener rebalancer;
     private final Runnable shutdown;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    private ConsumerGroupMetadata lastMetadata;
 
     PollLoop(Consumer<byte[], byte[]> consumer, WorkerTopics topics, CommandHandler handler, BackPressure gate,
-             OffsetTracker offsets, Committer committer, ConsumerRebalanceListener rebalancer, Runnable shutdown) {
+             OffsetTracker offsets, Outbox outbox, ConsumerRebalanceListener rebalancer, Runnable shutdown) {
         this.consumer = consumer;
         this.topics = topics;
         this.handler = handler;
         this.gate = gate;
         this.offsets = offsets;
-        this.committer = committer;
+        this.outbox = outbox;
         this.rebalancer = rebalancer;
         this.shutdown = shutdown;
     }
@@ -55,7 +61,7 @@ final class PollLoop implements Runnable {
             while (running) {
                 handle(consumer.poll(POLL_TIMEOUT));
                 gate.apply(consumer);
-                committer.maybeCommit();
+                passOffsets();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -78,6 +84,16 @@ final class PollLoop implements Runnable {
     void stop() {
         running = false;
         consumer.wakeup();
+    }
+
+    /** Hands the offsets reached (and the group metadata that fences them) to the outbox, when they changed. */
+    void passOffsets() {
+        ConsumerGroupMetadata metadata = consumer.groupMetadata();
+        Map<TopicPartition, OffsetAndMetadata> changed = offsets.takeChanged();
+        if (changed != null || !metadata.equals(lastMetadata)) {
+            outbox.offsets(changed != null ? changed : offsets.all(), metadata);
+            lastMetadata = metadata;
+        }
     }
 
     boolean awaitStopped(Duration timeout) throws InterruptedException {

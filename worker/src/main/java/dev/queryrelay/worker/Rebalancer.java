@@ -11,17 +11,26 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
- * Moves queries with their partitions: on revocation this worker stops driving the queries of the
- * submit partitions it gives up (they keep running in the warehouse) after committing; on
- * assignment it takes over the queries of each new submit partition from the state topic before
- * reading any command of it. Runs on the consumer thread, inside {@code poll}.
+ * Moves queries with their partitions; only the partitions that move (the consumer group protocol
+ * assigns incrementally). On revocation this worker stops driving the queries of the partitions it
+ * gives up (they keep running in the warehouse) and commits what it published for them; when
+ * partitions are lost (its membership expired) it drops what it had not committed, which its
+ * successor will redo; on assignment it takes over the queries of each new submit partition from
+ * the state topic before reading any command of it. Runs on the consumer thread, inside {@code poll}.
  */
 final class Rebalancer implements ConsumerRebalanceListener {
 
     private static final Logger log = LoggerFactory.getLogger(Rebalancer.class);
     private static final Duration STATE_READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration COMMIT_WAIT = Duration.ofSeconds(30);
 
     private final Consumer<byte[], byte[]> consumer;
     private final Consumer<String, byte[]> stateReader;
@@ -29,67 +38,87 @@ final class Rebalancer implements ConsumerRebalanceListener {
     private final CommandParser parser;
     private final StateStore state;
     private final Ownership ownership;
+    private final StartPermits permits;
     private final BackPressure gate;
     private final OffsetTracker offsets;
-    private final Committer committer;
+    private final Outbox outbox;
     private final CommandHandler handler;
 
     Rebalancer(Consumer<byte[], byte[]> consumer, Consumer<String, byte[]> stateReader, QueryRegistry registry,
-               CommandParser parser, StateStore state, Ownership ownership, BackPressure gate, OffsetTracker offsets,
-               Committer committer, CommandHandler handler) {
+               CommandParser parser, StateStore state, Ownership ownership, StartPermits permits, BackPressure gate,
+               OffsetTracker offsets, Outbox outbox, CommandHandler handler) {
         this.consumer = consumer;
         this.stateReader = stateReader;
         this.registry = registry;
         this.parser = parser;
         this.state = state;
         this.ownership = ownership;
+        this.permits = permits;
         this.gate = gate;
         this.offsets = offsets;
-        this.committer = committer;
+        this.outbox = outbox;
         this.handler = handler;
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
         log.info("partitions revoked: {}", partitions);
-        state.writePending();
         handOver(partitions);
-        committer.commitNow();
-        handler.forget(partitions);
+        outbox.offsets(offsets.all(), consumer.groupMetadata());
+        if (!await(outbox.commitNow())) {
+            log.warn("the commit before giving up {} failed; their new owner redoes what was not committed", partitions);
+        }
+        leave(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        log.warn("partitions lost (this worker's group membership expired): {}", partitions);
+        handOver(partitions);
+        leave(partitions);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
         log.info("partitions assigned: {}", partitions);
+        offsets.assigned(consumer, partitions);
         for (TopicPartition partition : gate.submitPartitions(partitions)) {
             takeOver(partition.partition());
         }
         gate.onAssigned(consumer, partitions);
     }
 
-    @Override
-    public void onPartitionsLost(Collection<TopicPartition> partitions) {
-        log.warn("partitions lost: {}", partitions);
-        handOver(partitions);
-        handler.forget(partitions);
-        offsets.drop(partitions);
-    }
-
     /** Stops driving the queries of revoked submit partitions; their new owner takes them over. */
     private void handOver(Collection<TopicPartition> partitions) {
         int count = 0;
-        for (TopicPartition partition : gate.submitPartitions(partitions)) {
-            for (String queryId : ownership.queriesOf(partition.partition())) {
+        for (int partition : numbers(gate.submitPartitions(partitions))) {
+            for (String queryId : ownership.queriesOf(partition)) {
+                ownership.release(queryId);
+                permits.revoke(queryId);
                 if (registry.forget(queryId)) {
                     count++;
                 }
-                state.dropPending(queryId);
-                ownership.release(queryId);
             }
         }
         if (count > 0) {
             log.info("handed over {} queries in flight", count);
         }
+    }
+
+    /** Drops what was not committed for the partitions and stops committing their offsets. */
+    private void leave(Collection<TopicPartition> partitions) {
+        await(outbox.purge(numbers(partitions), Set.copyOf(partitions)));
+        offsets.drop(partitions);
+        handler.forget(partitions);
     }
 
     /** Restores the queries of a newly assigned submit partition from the state topic. */
@@ -104,6 +133,7 @@ final class Rebalancer implements ConsumerRebalanceListener {
                 }
                 if (!entry.status().isTerminal()) {
                     ownership.assign(entry.queryId(), partition, entry.submit());
+                    permits.grant(entry.queryId());
                     resumed++;
                 }
                 registry.restore(entry.request(parser), entry.restorePoint());
@@ -116,6 +146,22 @@ final class Rebalancer implements ConsumerRebalanceListener {
         }
         if (resumed > 0) {
             log.info("took over {} queries in flight of submit partition {}", resumed, partition);
+        }
+    }
+
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        return partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+    }
+
+    private static <T> boolean await(CompletableFuture<T> done) {
+        try {
+            T result = done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return !Boolean.FALSE.equals(result);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
         }
     }
 }

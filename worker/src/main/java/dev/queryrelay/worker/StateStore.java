@@ -4,7 +4,6 @@ import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -16,67 +15,39 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The worker's record of its queries in the compacted state topic (keyed by query id, in the
  * partition numbered like the query's submit partition), as Kafka Connect keeps task status. A
- * partition's new owner reads it to take over the queries of that partition.
- *
- * <p>{@code RUNNING} (with the provider query id) and terminal states are written at once. A
- * {@code PENDING} state is only needed once the submit's offset is committed, so it is written by
- * {@link #writePending()} before each commit, and not at all when the query has moved on by then
- * (most short queries): one record fewer per query.
+ * partition's new owner reads it to take over the queries of that partition. Every transition is
+ * recorded; a query starts only once its {@code PENDING} record has committed
+ * ({@link StartPermits}), so a new owner always finds a query that may have started.
  */
 final class StateStore {
 
     private static final Logger log = LoggerFactory.getLogger(StateStore.class);
 
-    private final Producer<byte[], byte[]> producer;
+    private final Outbox outbox;
     private final String topic;
     private final String worker;
-    private final SendFailures failures;
     private final Ownership ownership;
-    private final ConcurrentHashMap<String, QuerySnapshot> unwrittenPending = new ConcurrentHashMap<>();
+    private final StartPermits permits;
 
-    StateStore(Producer<byte[], byte[]> producer, String topic, String worker, SendFailures failures, Ownership ownership) {
-        this.producer = producer;
+    StateStore(Outbox outbox, String topic, String worker, Ownership ownership, StartPermits permits) {
+        this.outbox = outbox;
         this.topic = topic;
         this.worker = worker;
-        this.failures = failures;
         this.ownership = ownership;
+        this.permits = permits;
     }
 
-    /** Records a transition; the last one (terminal) also ends this worker's ownership. */
-    void transition(QuerySnapshot snapshot) {
-        if (snapshot.status() == QueryStatus.PENDING) {
-            unwrittenPending.put(snapshot.queryId(), snapshot);
-            return;
-        }
-        unwrittenPending.remove(snapshot.queryId());
+    /** Records a transition of an owned query; the last one (terminal) also ends this worker's ownership. */
+    void transition(QuerySnapshot snapshot, Ownership.Owned owned) {
+        Runnable onCommit = snapshot.status() == QueryStatus.PENDING ? () -> permits.grant(snapshot.queryId()) : null;
+        send(snapshot.queryId(), owned.partition(), QueryState.of(snapshot, worker, null, owned.submitJson()), onCommit);
         if (snapshot.status().isTerminal()) {
-            sendState(snapshot, null, ownership.release(snapshot.queryId()));
-        } else {
-            sendState(snapshot, null, ownership.get(snapshot.queryId()));
+            ownership.release(snapshot.queryId());
         }
-    }
-
-    /**
-     * Writes the {@code PENDING} state of every query accepted but not started yet; called before
-     * offsets are committed. A query's later state, written meanwhile, always comes after it.
-     */
-    void writePending() {
-        for (String queryId : unwrittenPending.keySet()) {
-            unwrittenPending.computeIfPresent(queryId, (id, snapshot) -> {
-                sendState(snapshot, null, ownership.get(id));
-                return null;
-            });
-        }
-    }
-
-    /** Drops the unwritten {@code PENDING} state of a query handed over (its new owner records it). */
-    void dropPending(String queryId) {
-        unwrittenPending.remove(queryId);
     }
 
     /**
@@ -85,28 +56,21 @@ final class StateStore {
      * never follows it).
      */
     void cancelRequested(QuerySnapshot snapshot, String reason) {
-        ownership.ifOwned(snapshot.queryId(), owned -> sendState(snapshot, reason == null ? "" : reason, owned));
+        ownership.ifOwned(snapshot.queryId(), owned -> send(snapshot.queryId(), owned.partition(),
+                QueryState.of(snapshot, worker, reason == null ? "" : reason, owned.submitJson()), null));
     }
 
     /** Records a cancel for a query not seen yet, in the partition its submit will come to. */
     void earlyCancel(String queryId, String reason, int partition) {
-        send(queryId, partition, QueryState.cancelOnly(queryId, worker, reason));
+        send(queryId, partition, QueryState.cancelOnly(queryId, worker, reason), null);
     }
 
-    private void sendState(QuerySnapshot snapshot, String cancelReason, Ownership.Owned owned) {
-        send(snapshot.queryId(), owned == null ? null : owned.partition(),
-                QueryState.of(snapshot, worker, cancelReason, owned == null ? null : owned.submitJson()));
+    private void send(String queryId, int partition, QueryState state, Runnable onCommit) {
+        outbox.send(new ProducerRecord<>(topic, partition, queryId.getBytes(StandardCharsets.UTF_8), state.toJson()),
+                partition, onCommit);
     }
 
-    private void send(String queryId, Integer partition, QueryState state) {
-        producer.send(new ProducerRecord<>(topic, partition, queryId.getBytes(StandardCharsets.UTF_8), state.toJson()), (metadata, error) -> {
-            if (error != null) {
-                failures.record("state " + (state.status() == null ? "cancel" : state.status()), topic, queryId, error);
-            }
-        });
-    }
-
-    /** The latest state of every query of one partition, read from the beginning to the current end. */
+    /** The latest committed state of every query of one partition, read from the beginning to the current end. */
     Map<String, QueryState> read(Consumer<String, byte[]> reader, int partition, Duration timeout) {
         TopicPartition tp = new TopicPartition(topic, partition);
         reader.assign(List.of(tp));
@@ -135,7 +99,6 @@ final class StateStore {
         reader.unsubscribe();
         return states;
     }
-
     /** A later record wins, but a cancel asked for before stays asked for. */
     private static QueryState merge(QueryState previous, QueryState next) {
         if (previous == null) {

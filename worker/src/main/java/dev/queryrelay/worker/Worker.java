@@ -22,6 +22,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A running QueryRelay worker: one consumer thread for commands ({@link PollLoop}), a
@@ -39,14 +42,15 @@ public final class Worker implements AutoCloseable {
     private final HealthServer health;
     private final Thread loopThread;
     // Set once by connect(), before the consumer thread starts; the endpoint may see them null while the worker starts.
-    private KafkaProducer<byte[], byte[]> producer;
+    private OwnershipLease lease;
+    private Outbox outbox;
+    private OffsetTracker offsets;
     private Consumer<byte[], byte[]> consumer;
     private Consumer<String, byte[]> stateReader;
     private QueryRegistry registry;
     private EventPublisher publisher;
     private CommandHandler handler;
     private BackPressure gate;
-    private Committer committer;
     private PollLoop loop;
     private volatile boolean closed;
 
@@ -77,15 +81,21 @@ public final class Worker implements AutoCloseable {
                     config.getShort(WorkerConfig.TOPICS_REPLICATION_FACTOR), kafka.stateRetention());
         }
         WarehouseConnection connection = provider.connect(config.providerSettings());
-        this.producer = new KafkaProducer<>(kafka.producer(dlqMaxBytes));
-        for (String topic : List.of(topics.status(), topics.results(), topics.state(), topics.dlq())) {
-            producer.partitionsFor(topic); // fetch metadata now: a first send would wait for it, after the sends before it
-        }
+        String groupId = config.getString(WorkerConfig.GROUP_ID);
+        this.lease = new OwnershipLease(config.duration(WorkerConfig.OWNERSHIP_LEASE_MS), System::nanoTime);
+        Map<String, Object> producerSettings = kafka.transactionalProducer(dlqMaxBytes, groupId);
+        List<String> outputs = List.of(topics.status(), topics.results(), topics.state(), topics.dlq());
+        this.outbox = new Outbox(() -> {
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings);
+            outputs.forEach(producer::partitionsFor); // fetch metadata now, not on a first send
+            return producer;
+        }, lease, config.duration(WorkerConfig.COMMIT_INTERVAL_MS), failures, "queryrelay-publisher");
         EventCodec codec = new EventCodec(workerId, provider.name());
         Ownership ownership = new Ownership();
-        StateStore state = new StateStore(producer, topics.state(), workerId, failures, ownership);
-        this.publisher = new EventPublisher(producer, codec, topics.status(), topics.results(), failures,
-                state, Duration.ofMinutes(3), EventPublisher.MAX_PAGE_WAIT);
+        StartPermits permits = new StartPermits();
+        StateStore state = new StateStore(outbox, topics.state(), workerId, ownership, permits);
+        this.publisher = new EventPublisher(outbox, codec, topics.status(), topics.results(), state, ownership,
+                EventPublisher.MAX_PAGE_WAIT);
         this.registry = QueryRegistry.builder(connection)
                 .listener(publisher)
                 .warehouseThreads(config.getInt(WorkerConfig.WAREHOUSE_THREADS))
@@ -101,19 +111,17 @@ public final class Worker implements AutoCloseable {
                 .threadNamePrefix("queryrelay")
                 .logContext(Map.of("worker_id", workerId))
                 .build();
-        String groupId = config.getString(WorkerConfig.GROUP_ID);
         this.consumer = new KafkaConsumer<>(kafka.consumer(groupId));
         this.stateReader = new KafkaConsumer<>(kafka.stateReader());
         CommandParser parser = new CommandParser(config.getInt(WorkerConfig.MAX_SQL_LENGTH));
-        OffsetTracker offsets = new OffsetTracker();
+        this.offsets = new OffsetTracker();
         this.gate = new BackPressure(topics.submit(), registry::inFlight, config.getInt(WorkerConfig.MAX_IN_FLIGHT));
-        this.committer = new Committer(consumer, producer, state, failures, offsets,
-                config.duration(WorkerConfig.COMMIT_INTERVAL_MS), Clock.systemUTC());
         this.handler = new CommandHandler(registry, parser, codec, publisher, new DeadLetters(topics.dlq(), groupId),
                 state, ownership, topics.status(), Clock.systemUTC());
-        Rebalancer rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, gate, offsets,
-                committer, handler);
-        this.loop = new PollLoop(consumer, topics, handler, gate, offsets, committer, rebalancer, this::shutDown);
+        Rebalancer rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, permits, gate,
+                offsets, outbox, handler);
+        this.loop = new PollLoop(consumer, topics, handler, gate, offsets, outbox, rebalancer, this::shutDown);
+        outbox.start();
         log.info("worker {} started: provider '{}', group '{}', topics {}, max in flight {}{}", workerId,
                 provider.name(), groupId, topics, config.getInt(WorkerConfig.MAX_IN_FLIGHT),
                 health == null ? "" : ", http port " + health.port());
@@ -187,6 +195,9 @@ public final class Worker implements AutoCloseable {
         metrics.put("timed_out", m.timedOut());
         metrics.put("retries", m.retries());
         metrics.put("send_failures", failures.total());
+        metrics.put("commits", outbox.commits.get());
+        metrics.put("aborted_transactions", outbox.aborts.get());
+        metrics.put("ownership_lease_valid", lease.isValid());
         return metrics;
     }
 
@@ -216,21 +227,25 @@ public final class Worker implements AutoCloseable {
 
     /**
      * The shutdown sequence, run once on the consumer thread when it stops polling (asked to, or
-     * after an error): stop driving queries (they keep running in the warehouse), send the final
-     * events still waiting for their pages, commit what was published, leave the group (the
-     * partitions and their queries move to other workers), close the producer and the endpoint.
+     * after an error): stop driving queries (they keep running in the warehouse), commit what was
+     * published with the offsets read, leave the group (the partitions and their queries move to
+     * other workers), close the producer and the endpoint.
      */
     private void shutDown() {
         registry.close();
-        publisher.close();
         try {
-            committer.commitNow();
-        } catch (RuntimeException e) {
+            outbox.offsets(offsets.all(), consumer.groupMetadata());
+            if (!outbox.commitNow().get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("the final commit failed; the partitions' next owners redo what it held");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.warn("final commit failed: {}", e.toString());
         }
         consumer.close(shutdownTimeout);
         stateReader.close(shutdownTimeout);
-        producer.close(shutdownTimeout);
+        outbox.close();
         if (health != null) {
             health.close();
         }

@@ -48,6 +48,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String MAX_FINISHED = "worker.max-finished";
     public static final String COMMIT_INTERVAL_MS = "worker.commit-interval-ms";
     public static final String SHUTDOWN_TIMEOUT_MS = "worker.shutdown-timeout-ms";
+    public static final String OWNERSHIP_LEASE_MS = "worker.ownership-lease-ms";
     public static final String HTTP_PORT = "http.port";
     public static final String GROUP_ID = "kafka.group.id";
     public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
@@ -105,8 +106,16 @@ public final class WorkerConfig extends AbstractConfig {
                     "How many queries that finished on this worker are remembered at most (for duplicate "
                             + "detection); beyond it the oldest are forgotten before worker.ttl-ms, so memory stays "
                             + "bounded at any query rate (about 0.5 KB each plus the SQL text).")
-            .define(COMMIT_INTERVAL_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW,
-                    "How often consumed offsets are committed (after the producer has flushed).")
+            .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.between(1, 5_000), Importance.LOW,
+                    "How long after the first change a transaction commits: everything the worker publishes (events, "
+                            + "pages, state records, dead letters) and the offsets it read become visible together then, "
+                            + "so read_committed readers see events up to this much later; a query starts once the "
+                            + "transaction holding its PENDING state committed.")
+            .define(OWNERSHIP_LEASE_MS, Type.LONG, 15_000L, Range.atLeast(100), Importance.LOW,
+                    "How long after its last successful commit a worker still starts or cancels queries in the "
+                            + "warehouse; a worker that stalled longer (GC pause, frozen VM, SIGSTOP) does nothing there "
+                            + "until a commit proves it is still in the group. Keep it below the group's session timeout "
+                            + "(the broker's group.consumer.session.timeout.ms, 45 s by default).")
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
                     "How long a graceful shutdown waits for the consumer thread to stop and for the producer to close.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65_535), Importance.LOW,

@@ -6,9 +6,7 @@ import dev.queryrelay.api.QueryPage;
 import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.protocol.EventCodec;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,54 +22,64 @@ class EventPublisherTest {
 
     private static final List<ColumnMeta> COLUMNS = List.of(ColumnMeta.of("ID", "NUMBER"));
 
-    private final MockProducer<byte[], byte[]> producer =
-            new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final StateStore state = new StateStore(producer, "state", "w1", new SendFailures(), new Ownership());
-    private final EventPublisher publisher = new EventPublisher(producer, new EventCodec("w1", "mock"), "status",
-            "results", new SendFailures(), state, Duration.ofSeconds(30), Duration.ofSeconds(60));
+    private final TestOutbox test = new TestOutbox();
+    private final Ownership ownership = new Ownership();
+    private final StateStore state = new StateStore(test.outbox, "state", "w1", ownership, new StartPermits());
+    private final EventPublisher publisher = new EventPublisher(test.outbox, new EventCodec("w1", "mock"), "status",
+            "results", state, ownership, Duration.ofSeconds(60));
 
     @AfterEach
     void close() {
-        while (producer.completeNext()) {
-            // acknowledge whatever is left so the publisher can stop
-        }
-        publisher.close();
+        test.close();
     }
 
     private static QueryPage page(int number, boolean last) {
         return new QueryPage("q1", number, number, COLUMNS, List.of(List.of((Object) (long) number)), last);
     }
 
-    private List<String> topics() {
-        return producer.history().stream().map(ProducerRecord::topic).toList();
+    private static QuerySnapshot snapshot(QueryStatus status, long seq, int pages) {
+        Instant now = Instant.now();
+        return new QuerySnapshot("q1", "SELECT 1", status, now, now, now, status.isTerminal() ? now : null, 1L,
+                pages, pages, false, COLUMNS, null, "p-1", QueryOptions.DEFAULTS, Map.of(), seq);
     }
 
     @Test
-    void aQueryHasAtMostEightPagesInFlightAndSucceededFollowsTheLastAcknowledgement() {
-        int pages = EventPublisher.MAX_UNACKNOWLEDGED_PAGES + 2;
+    void aQueryHasAtMostEightPagesUncommittedAndSucceededFollowsItsPages() {
+        ownership.assign("q1", 2, null);
+        int pages = EventPublisher.MAX_UNCOMMITTED_PAGES + 2;
         Thread streamer = new Thread(() -> {
             for (int i = 0; i < pages; i++) {
                 publisher.onPage(page(i, i == pages - 1));
             }
+            publisher.onTransition(snapshot(QueryStatus.SUCCEEDED, 3, pages));
         });
         streamer.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> streamer.getState() == Thread.State.TIMED_WAITING
-                && producer.history().size() == EventPublisher.MAX_UNACKNOWLEDGED_PAGES);
+        await("the ninth page waits for a commit").atMost(Duration.ofSeconds(10))
+                .until(() -> streamer.getState() == Thread.State.TIMED_WAITING
+                        && test.producer.uncommittedRecords().size() == EventPublisher.MAX_UNCOMMITTED_PAGES);
 
-        producer.completeNext();
-        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == EventPublisher.MAX_UNACKNOWLEDGED_PAGES + 1);
-        producer.completeNext();
+        test.commit();
         await().atMost(Duration.ofSeconds(10)).until(() -> !streamer.isAlive());
-        assertEquals(pages, producer.history().size());
+        List<String> topics = test.commit().stream().map(ProducerRecord::topic).toList();
 
-        Instant now = Instant.now();
-        publisher.onTransition(new QuerySnapshot("q1", "SELECT 1", QueryStatus.SUCCEEDED, now, now, now, now, 1L,
-                pages, pages, false, COLUMNS, null, "p-1", QueryOptions.DEFAULTS, Map.of(), 3));
-        assertEquals(pages, producer.history().size(), "SUCCEEDED waits for the last page's acknowledgement");
-        while (producer.completeNext()) {
-            // acknowledge the remaining pages
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> topics().contains("status"));
-        assertEquals(List.of("status", "state"), topics().subList(pages, pages + 2));
+        assertEquals(pages + 2, topics.size());
+        assertEquals(List.of("status", "state"), topics.subList(pages, pages + 2), "SUCCEEDED after every page");
+        assertEquals(null, ownership.get("q1"), "a terminal state ends the ownership");
+    }
+
+    @Test
+    void eventsOfAQueryThisWorkerNoLongerOwnsAreDropped() {
+        publisher.onTransition(snapshot(QueryStatus.RUNNING, 2, 0));
+        publisher.onPage(page(0, true));
+        assertEquals(List.of(), test.commit());
+    }
+
+    @Test
+    void eventsGoToTheOwnedQuerysPartitionGroup() {
+        ownership.assign("q1", 3, null);
+        publisher.onTransition(snapshot(QueryStatus.RUNNING, 2, 0));
+        List<ProducerRecord<byte[], byte[]>> records = test.commit();
+        assertEquals(List.of("status", "state"), records.stream().map(ProducerRecord::topic).toList());
+        assertEquals(3, records.get(1).partition(), "the state record goes to the state partition numbered like the submit");
     }
 }

@@ -10,9 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -35,14 +33,12 @@ class PollLoopTest {
             "t.state");
     private static final TopicPartition SUBMIT_0 = new TopicPartition(TOPICS.submit(), 0);
 
-    private final MockProducer<byte[], byte[]> producer =
-            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-    private final SendFailures failures = new SendFailures();
+    private final TestOutbox test = new TestOutbox();
     private final Ownership ownership = new Ownership();
-    private final StateStore state = new StateStore(producer, TOPICS.state(), "w1", failures, ownership);
+    private final StateStore state = new StateStore(test.outbox, TOPICS.state(), "w1", ownership, new StartPermits());
     private final EventCodec codec = new EventCodec("w1", "mock");
-    private final EventPublisher publisher = new EventPublisher(producer, codec, TOPICS.status(), TOPICS.results(),
-            failures, state, Duration.ofSeconds(30), Duration.ofSeconds(1));
+    private final EventPublisher publisher = new EventPublisher(test.outbox, codec, TOPICS.status(), TOPICS.results(),
+            state, ownership, Duration.ofSeconds(1));
     private final QueryRegistry registry = QueryRegistry.builder(Providers.load("mock").connect(Map.of()))
             .listener(publisher).maxFinished(1).inlineRowLimit(0).build();
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
@@ -51,13 +47,12 @@ class PollLoopTest {
             new DeadLetters(TOPICS.dlq(), "g"), state, ownership, TOPICS.status(), Clock.systemUTC());
     private final BackPressure gate = new BackPressure(TOPICS.submit(), registry::inFlight, 1_000);
     private final PollLoop loop = new PollLoop(consumer, TOPICS, handler, gate, offsets,
-            new Committer(consumer, producer, state, failures, offsets, Duration.ofSeconds(1), Clock.systemUTC()),
-            new NoOpListener(), () -> { });
+            test.outbox, new NoOpListener(), () -> { });
 
     @AfterEach
     void close() {
         registry.close();
-        publisher.close();
+        test.close();
     }
 
     private static ConsumerRecords<byte[], byte[]> submits(String... ids) {
@@ -70,7 +65,7 @@ class PollLoopTest {
     }
 
     private long succeededEvents() {
-        return producer.history().stream().filter(r -> r.topic().equals(TOPICS.status()))
+        return test.commit().stream().filter(r -> r.topic().equals(TOPICS.status()))
                 .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"SUCCEEDED\"")).count();
     }
 

@@ -6,9 +6,8 @@ import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.api.StartRequest;
 import dev.queryrelay.protocol.CommandParser;
 import dev.queryrelay.protocol.SubmitCommand;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -17,8 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,10 +31,15 @@ class StateStoreTest {
     private static final String SUBMIT = "{\"query_id\":\"q1\",\"sql\":\"SELECT ?\",\"bindings\":[1.50, \"x\"],"
             + "\"options\":{\"timeout_ms\":60000,\"page_rows\":10},\"tags\":{\"team\":\"a\"}}";
 
-    private final MockProducer<byte[], byte[]> producer =
-            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final TestOutbox test = new TestOutbox();
     private final Ownership ownership = new Ownership();
-    private final StateStore store = new StateStore(producer, "state", "w1", new SendFailures(), ownership);
+    private final StartPermits permits = new StartPermits();
+    private final StateStore store = new StateStore(test.outbox, "state", "w1", ownership, permits);
+
+    @AfterEach
+    void close() {
+        test.close();
+    }
     private final CommandParser parser = new CommandParser(100_000);
 
     private static QuerySnapshot snapshot(String id, QueryStatus status, long seq, String providerId) {
@@ -42,36 +50,37 @@ class StateStoreTest {
     }
 
     private List<QueryState> written() {
-        return producer.history().stream().map(ProducerRecord::value).map(QueryState::fromJson).toList();
+        return test.commit().stream().map(ProducerRecord::value).map(QueryState::fromJson).toList();
+    }
+
+    private void transition(QuerySnapshot snapshot) {
+        store.transition(snapshot, ownership.get(snapshot.queryId()));
     }
 
     @Test
-    void pendingIsWrittenOnlyBeforeACommitAndOnlyIfTheQueryHasNotMovedOn() {
+    void aQueryMayStartOnlyOnceItsPendingRecordHasCommitted() throws Exception {
         ownership.assign("q1", 2, SUBMIT);
-        ownership.assign("q2", 2, SUBMIT.replace("q1", "q2"));
-        store.transition(snapshot("q1", QueryStatus.PENDING, 1, null));
-        store.transition(snapshot("q2", QueryStatus.PENDING, 1, null));
-        assertTrue(producer.history().isEmpty());
-
-        store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
-        store.writePending();
-        store.writePending();
+        CompletableFuture<Void> permit = permits.await("q1");
+        transition(snapshot("q1", QueryStatus.PENDING, 1, null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> test.producer.uncommittedRecords().size() == 1);
+        assertFalse(permit.isDone(), "sent but not committed: no start yet");
 
         List<QueryState> states = written();
-        assertEquals(List.of("q1 RUNNING", "q2 PENDING"), states.stream().map(s -> s.queryId() + " " + s.status()).toList());
-        assertTrue(producer.history().stream().allMatch(r -> r.partition() == 2 && r.topic().equals("state")));
+
+        assertEquals(List.of("q1 PENDING"), states.stream().map(s -> s.queryId() + " " + s.status()).toList());
+        permit.get(10, TimeUnit.SECONDS);
+        assertTrue(test.producer.history().stream().allMatch(r -> r.partition() == 2 && r.topic().equals("state")));
     }
 
     @Test
     void aTerminalStateEndsOwnershipAndCarriesTheSubmitCommand() {
         ownership.assign("q1", 0, SUBMIT);
-        store.transition(snapshot("q1", QueryStatus.PENDING, 1, null));
-        store.transition(snapshot("q1", QueryStatus.SUCCEEDED, 3, "p-1"));
-        store.writePending();
+        transition(snapshot("q1", QueryStatus.PENDING, 1, null));
+        transition(snapshot("q1", QueryStatus.SUCCEEDED, 3, "p-1"));
 
         List<QueryState> states = written();
-        assertEquals(1, states.size());
-        QueryState state = states.get(0);
+        assertEquals(2, states.size());
+        QueryState state = states.get(1);
         assertEquals(QueryStatus.SUCCEEDED, state.status());
         assertEquals(3, state.seq());
         assertEquals("p-1", state.providerQueryId());
@@ -83,7 +92,7 @@ class StateStoreTest {
     void theSubmitCommandReadsBackAsTheSameRequest() {
         StartRequest original = parser.parseSubmit(null, utf8(SUBMIT)).request();
         ownership.assign("q1", 0, parser.parseSubmit(null, utf8(SUBMIT)).json());
-        store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
+        transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
 
         QueryState state = written().get(0);
         StartRequest restored = state.request(parser);
@@ -99,7 +108,7 @@ class StateStoreTest {
         String keyedOnly = "{\"sql\":\"SELECT 'é'\"}";
         SubmitCommand command = parser.parseSubmit(utf8("q1"), utf8(keyedOnly));
         ownership.assign("q1", 0, command.json());
-        store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
+        transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
 
         assertEquals(command.request(), written().get(0).request(parser));
         assertEquals(keyedOnly, written().get(0).submit(), "the command as it was sent");
@@ -111,7 +120,8 @@ class StateStoreTest {
 
     @Test
     void withoutAnOwnedCommandTheSubmitIsRebuiltFromTheSnapshot() {
-        store.transition(snapshot("q9", QueryStatus.FAILED, 1, null));
+        ownership.assign("q9", 0, null);
+        transition(snapshot("q9", QueryStatus.FAILED, 1, null));
 
         QueryState state = written().get(0);
         StartRequest restored = state.request(parser);
@@ -123,7 +133,7 @@ class StateStoreTest {
     @Test
     void aCancelRequestIsWrittenAtOnceWithItsReason() {
         ownership.assign("q1", 1, SUBMIT);
-        store.transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
+        transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
         store.cancelRequested(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"), "stop");
         store.earlyCancel("q7", null, 1);
 
@@ -136,7 +146,7 @@ class StateStoreTest {
     @Test
     void aCancelRequestForAQueryWhoseEndIsRecordedWritesNothing() {
         ownership.assign("q1", 1, SUBMIT);
-        store.transition(snapshot("q1", QueryStatus.CANCELED, 3, "p-1"));
+        transition(snapshot("q1", QueryStatus.CANCELED, 3, "p-1"));
         store.cancelRequested(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"), "late");
 
         assertEquals(List.of(QueryStatus.CANCELED), written().stream().map(QueryState::status).toList(),

@@ -1,0 +1,361 @@
+package dev.queryrelay.worker;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The one owner of the worker's transactional producer, on a thread of its own: every record the
+ * worker publishes (events, pages, state records, dead letters) and the consumed offsets go
+ * through it, and become visible together when a transaction commits. A transaction's offsets carry
+ * the consumer group's metadata, so the group coordinator refuses the commit of a worker whose
+ * membership has moved on (KIP-447): nothing such a worker sent becomes visible. Each commit that
+ * succeeds renews the {@link OwnershipLease}.
+ *
+ * <p>Other threads only enqueue, never wait (except {@link #commitNow}, for rebalances and
+ * shutdown). A transaction that cannot commit is aborted and its records are sent again in the
+ * next one, unless their partition was {@linkplain #purge purged} meanwhile (it moved to another
+ * worker, whose state wins).
+ */
+final class Outbox implements Runnable, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final long MAX_BACKOFF_MILLIS = 1_000;
+    private static final long IDLE_WAKE_UP_MILLIS = 1_000;
+
+    /**
+     * A record to publish. {@code partition} is the number of the command partition the record
+     * belongs to (-1: none); {@code onCommit} runs on this thread once its transaction committed.
+     */
+    record Outgoing(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) implements Item {
+        Outgoing {
+            Objects.requireNonNull(record, "record");
+        }
+    }
+
+    /** The offsets to commit next (every owned command partition) and the group metadata that fences them. */
+    record Offsets(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) implements Item {
+    }
+
+    private record CommitRequest(CompletableFuture<Boolean> done) implements Item {
+    }
+
+    private record Purge(Set<Integer> partitions, Set<TopicPartition> offsets, CompletableFuture<Void> done) implements Item {
+    }
+
+    private sealed interface Item permits Outgoing, Offsets, CommitRequest, Purge {
+    }
+
+    private final Supplier<Producer<byte[], byte[]>> producers;
+    private final OwnershipLease lease;
+    private final Duration interval;
+    private final SendFailures failures;
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final List<Outgoing> uncommitted = new ArrayList<>();
+    private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    private final Thread thread;
+    private Producer<byte[], byte[]> producer;
+    private ConsumerGroupMetadata group;
+    private boolean inTransaction;
+    /** When the first change not committed yet was accepted ({@link OwnershipLease#now()}), or -1. */
+    private long dirtySince = -1;
+    private boolean mustReplay;
+    private long backoffMillis;
+    private volatile boolean closing;
+
+    final AtomicLong commits = new AtomicLong();
+    final AtomicLong aborts = new AtomicLong();
+
+    Outbox(Supplier<Producer<byte[], byte[]>> producers, OwnershipLease lease, Duration interval, SendFailures failures,
+           String threadName) {
+        this.producers = producers;
+        this.lease = lease;
+        this.interval = interval;
+        this.failures = failures;
+        this.producer = newProducer();
+        this.thread = new Thread(this, threadName);
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Publishes a record in the current or next transaction; never blocks. */
+    void send(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) {
+        queue.add(new Outgoing(record, partition, onCommit));
+    }
+
+    /** The offsets and group metadata the consumer has reached; committed with the records sent before them. */
+    void offsets(Map<TopicPartition, OffsetAndMetadata> next, ConsumerGroupMetadata metadata) {
+        queue.add(new Offsets(Map.copyOf(next), metadata));
+    }
+
+    /** Commits what was sent so far; completes with whether the commit succeeded. */
+    CompletableFuture<Boolean> commitNow() {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        queue.add(new CommitRequest(done));
+        return done;
+    }
+
+    /**
+     * Drops every record not committed yet that belongs to {@code partitions} (command partition
+     * numbers), and stops committing offsets of {@code offsetPartitions}: they moved to another worker.
+     */
+    CompletableFuture<Void> purge(Set<Integer> partitions, Set<TopicPartition> offsetPartitions) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(new Purge(Set.copyOf(partitions), Set.copyOf(offsetPartitions), done));
+        return done;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!closing || !queue.isEmpty()) {
+                Item item = queue.poll(waitMillis(), TimeUnit.MILLISECONDS);
+                if (item != null) {
+                    accept(item);
+                }
+                if (commitDue()) {
+                    commit();
+                }
+            }
+            if (inTransaction || !uncommitted.isEmpty()) {
+                commit();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("the publisher thread failed; nothing more is published", e);
+        }
+    }
+
+    private void markDirty() {
+        if (dirtySince < 0) {
+            dirtySince = lease.now();
+        }
+    }
+
+    private long waitMillis() {
+        if (mustReplay) {
+            return backoffMillis;
+        }
+        if (dirtySince >= 0) {
+            return Math.max(0, interval.toMillis() - TimeUnit.NANOSECONDS.toMillis(lease.now() - dirtySince));
+        }
+        return Math.max(1, Math.min(IDLE_WAKE_UP_MILLIS, renewalDueInMillis()));
+    }
+
+    /** Commits are due an interval after the first change, and when the lease needs renewing. */
+    private boolean commitDue() {
+        if (mustReplay) {
+            return true;
+        }
+        if (dirtySince >= 0) {
+            return TimeUnit.NANOSECONDS.toMillis(lease.now() - dirtySince) >= interval.toMillis();
+        }
+        return !offsets.isEmpty() && renewalDueInMillis() <= 0;
+    }
+
+    /** The lease is renewed when a third of it is left, by an empty transaction if nothing else commits. */
+    private long renewalDueInMillis() {
+        return lease.remaining().toMillis() - lease.duration().toMillis() / 3;
+    }
+
+    private void accept(Item item) {
+        if (item instanceof Outgoing outgoing) {
+            uncommitted.add(outgoing);
+            markDirty();
+            if (!mustReplay) {
+                send(outgoing);
+            }
+        } else if (item instanceof Offsets next) {
+            offsets.putAll(next.offsets());
+            group = next.group();
+            markDirty();
+        } else if (item instanceof CommitRequest request) {
+            request.done().complete(commit());
+        } else if (item instanceof Purge purge) {
+            int before = uncommitted.size();
+            uncommitted.removeIf(outgoing -> purge.partitions().contains(outgoing.partition()));
+            offsets.keySet().removeAll(purge.offsets());
+            if (uncommitted.size() != before && inTransaction) {
+                abort("records of partitions " + purge.partitions() + " that moved to another worker");
+            }
+            purge.done().complete(null);
+        }
+    }
+
+    private void send(Outgoing outgoing) {
+        try {
+            beginIfNeeded();
+            producer.send(outgoing.record(), (metadata, error) -> {
+                if (error != null && !(error instanceof RetriableException)) {
+                    log.debug("send to {} failed: {}", outgoing.record().topic(), error.toString());
+                }
+            });
+        } catch (KafkaException | IllegalStateException e) {
+            log.warn("send to {} failed, the transaction will be retried: {}", outgoing.record().topic(), e.toString());
+            mustReplay = true;
+        }
+    }
+
+    private void beginIfNeeded() {
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
+        }
+    }
+
+    /** Commits the open transaction (or an empty one that renews the lease); false when it could not. */
+    private boolean commit() {
+        if (mustReplay && !replay()) {
+            return false;
+        }
+        if (offsets.isEmpty()) {
+            if (!uncommitted.isEmpty()) {
+                log.warn("dropping {} records: this worker owns no partition to commit them with", uncommitted.size());
+                uncommitted.clear();
+            }
+            if (inTransaction) {
+                abort("nothing owned");
+                mustReplay = false;
+            }
+            dirtySince = -1;
+            return true;
+        }
+        long startedAt = lease.now();
+        try {
+            beginIfNeeded();
+            producer.sendOffsetsToTransaction(offsets, group);
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+                 | UnsupportedVersionException | AuthorizationException e) {
+            lease.expire();
+            replaceProducer(e);
+            return false;
+        } catch (KafkaException | IllegalStateException e) {
+            lease.expire();
+            abort("commit failed: " + e);
+            return false;
+        }
+        inTransaction = false;
+        dirtySince = -1;
+        backoffMillis = 0;
+        commits.incrementAndGet();
+        lease.renew(startedAt);
+        for (Outgoing outgoing : uncommitted) {
+            if (outgoing.onCommit() != null) {
+                runQuietly(outgoing.onCommit());
+            }
+        }
+        uncommitted.clear();
+        return true;
+    }
+
+    /** Sends the records of an aborted transaction again, in a new one. */
+    private boolean replay() {
+        mustReplay = false;
+        try {
+            for (Outgoing outgoing : uncommitted) {
+                beginIfNeeded();
+                producer.send(outgoing.record());
+            }
+            return true;
+        } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            replaceProducer(e);
+            return false;
+        } catch (KafkaException | IllegalStateException e) {
+            abort("resending failed: " + e);
+            return false;
+        }
+    }
+
+    private void abort(String why) {
+        aborts.incrementAndGet();
+        failures.record("transaction", "(all output topics)", null, new KafkaException(why));
+        try {
+            if (inTransaction) {
+                producer.abortTransaction();
+            }
+        } catch (KafkaException | IllegalStateException e) {
+            replaceProducer(e);
+            return;
+        }
+        inTransaction = false;
+        scheduleReplay();
+    }
+
+    private void replaceProducer(Exception cause) {
+        log.warn("replacing the transactional producer after {}", cause.toString());
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.debug("closing the old producer failed: {}", e.toString());
+        }
+        inTransaction = false;
+        producer = newProducer();
+        scheduleReplay();
+    }
+
+    private void scheduleReplay() {
+        mustReplay = true;
+        backoffMillis = Math.min(MAX_BACKOFF_MILLIS, Math.max(50, backoffMillis * 2));
+    }
+
+    private Producer<byte[], byte[]> newProducer() {
+        Producer<byte[], byte[]> created = producers.get();
+        created.initTransactions();
+        return created;
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.error("a commit callback failed", e);
+        }
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /** Commits what is queued, then closes the producer. */
+    @Override
+    public void close() {
+        closing = true;
+        try {
+            thread.join(CLOSE_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(CLOSE_TIMEOUT);
+    }
+}

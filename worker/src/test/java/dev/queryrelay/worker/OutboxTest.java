@@ -1,0 +1,164 @@
+package dev.queryrelay.worker;
+
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The transactional outbox on Kafka's MockProducer: what becomes visible when, and how failures are survived. */
+class OutboxTest {
+
+    private static final TopicPartition SUBMIT_0 = new TopicPartition("submit", 0);
+    private static final TopicPartition SUBMIT_1 = new TopicPartition("submit", 1);
+    private static final ConsumerGroupMetadata GROUP = new ConsumerGroupMetadata("workers");
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final OwnershipLease lease = new OwnershipLease(Duration.ofSeconds(10), nanos::get);
+    private final List<MockProducer<byte[], byte[]>> producers = new ArrayList<>();
+    private final SendFailures failures = new SendFailures();
+    private final Outbox outbox = new Outbox(() -> {
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        producers.add(producer);
+        return producer;
+    }, lease, Duration.ofHours(1), failures, "test-outbox");
+
+    OutboxTest() {
+        outbox.start();
+    }
+
+    @AfterEach
+    void close() {
+        outbox.close();
+    }
+
+    private MockProducer<byte[], byte[]> producer() {
+        return producers.get(producers.size() - 1);
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String value) {
+        return new ProducerRecord<>("status", "q".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<String> committedValues() {
+        return producers.stream().flatMap(p -> p.history().stream())
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+    }
+
+    private boolean commit() throws Exception {
+        return outbox.commitNow().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void recordsBecomeVisibleOnlyWithTheOffsetsInOneTransaction() throws Exception {
+        AtomicInteger committed = new AtomicInteger();
+        outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(5)), GROUP);
+        outbox.send(record("a"), 0, committed::incrementAndGet);
+        outbox.send(record("b"), 0, committed::incrementAndGet);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer().uncommittedRecords().size() == 2);
+        assertEquals(List.of(), committedValues(), "nothing visible before the commit");
+        assertFalse(lease.isValid(), "no commit yet, no lease");
+
+        assertTrue(commit());
+
+        assertEquals(List.of("a", "b"), committedValues());
+        assertEquals(List.of(Map.of("workers", Map.of(SUBMIT_0, new OffsetAndMetadata(5)))),
+                producer().consumerGroupOffsetsHistory());
+        assertEquals(2, committed.get(), "commit callbacks ran");
+        assertTrue(lease.isValid(), "a commit renews the lease");
+    }
+
+    @Test
+    void aRefusedCommitIsAbortedAndItsRecordsAreSentAgainInTheNextTransaction() throws Exception {
+        outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
+        assertTrue(commit());
+        assertTrue(lease.isValid());
+        outbox.send(record("a"), 0, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer().uncommittedRecords().size() == 1);
+        producer().commitTransactionException = new CommitFailedException("the group has moved on");
+
+        assertFalse(commit());
+        assertFalse(lease.isValid(), "a refused commit ends the lease");
+        assertTrue(producer().transactionAborted());
+        assertEquals(List.of(), committedValues());
+
+        producer().commitTransactionException = null;
+        assertTrue(commit());
+        assertEquals(List.of("a"), committedValues(), "sent again, exactly once visible");
+        assertTrue(lease.isValid());
+        assertTrue(failures.total() > 0, "the abort is counted");
+    }
+
+    @Test
+    void aFencedProducerIsReplacedAndTheTransactionRedone() throws Exception {
+        outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
+        outbox.send(record("a"), 0, null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer().uncommittedRecords().size() == 1);
+        producers.get(0).fenceProducer();
+
+        assertFalse(commit());
+        assertTrue(commit());
+
+        assertEquals(2, producers.size(), "a new producer");
+        assertEquals(List.of("a"), committedValues());
+    }
+
+    @Test
+    void purgedPartitionsLoseWhatWasNotCommittedAndTheirOffsets() throws Exception {
+        outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(3), SUBMIT_1, new OffsetAndMetadata(7)), GROUP);
+        outbox.send(record("p0"), 0, null);
+        outbox.send(record("p1"), 1, null);
+        outbox.purge(Set.of(1), Set.of(SUBMIT_1)).get(10, TimeUnit.SECONDS);
+
+        assertTrue(commit());
+
+        assertEquals(List.of("p0"), committedValues());
+        Map<TopicPartition, OffsetAndMetadata> offsets = producer().consumerGroupOffsetsHistory()
+                .get(producer().consumerGroupOffsetsHistory().size() - 1).get("workers");
+        assertEquals(Map.of(SUBMIT_0, new OffsetAndMetadata(3)), offsets);
+    }
+
+    @Test
+    void withoutAnOwnedPartitionNothingIsCommitted() throws Exception {
+        outbox.send(record("orphan"), 0, null);
+        assertTrue(commit());
+        assertEquals(List.of(), committedValues());
+        assertFalse(lease.isValid());
+    }
+
+    @Test
+    void anIdleWorkerRenewsItsLeaseWithAnEmptyTransaction() throws Exception {
+        outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
+        assertTrue(commit());
+        long commits = producer().commitCount();
+
+        nanos.addAndGet(Duration.ofSeconds(8).toNanos());
+        assertTrue(lease.isValid(), "still valid, but due for renewal");
+
+        await("an empty transaction renews the lease").atMost(Duration.ofSeconds(30))
+                .until(() -> producer().commitCount() > commits);
+        assertEquals(List.of(), committedValues());
+        nanos.addAndGet(Duration.ofSeconds(5).toNanos());
+        assertTrue(lease.isValid(), "renewed from the renewal's start");
+    }
+}
