@@ -28,26 +28,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QueryRegistryTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = TestEngine.WAIT;
 
-    private static final Duration STEP = Duration.ofMillis(10);
-
-    private final ManualTime time = new ManualTime();
+    private final TestEngine engine = new TestEngine();
+    private final ManualTime time = engine.time;
     private final MockConnectionProvider mock = new MockConnectionProvider(time);
     private final RecordingConnection connection = new RecordingConnection(mock.connect(Map.of()));
-    private final EventLog events = new EventLog();
+    private final EventLog events = engine.events;
     private QueryRegistry registry;
 
     @AfterEach
     void closeRegistry() {
-        if (registry != null) {
-            registry.close();
-        }
+        engine.close();
     }
 
     private QueryRegistry registry(UnaryOperator<QueryRegistryBuilder> settings) {
-        registry = settings.apply(QueryRegistry.builder(connection).listener(events).clock(time).scheduler(time)
-                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))).build();
+        registry = engine.start(connection, settings);
         return registry;
     }
 
@@ -56,33 +52,19 @@ class QueryRegistryTest {
     }
 
     private static StartRequest request(String id, String sql) {
-        return request(id, sql, QueryOptions.DEFAULTS);
+        return TestEngine.request(id, sql);
     }
 
     private static StartRequest request(String id, String sql, QueryOptions options) {
-        return new StartRequest(id, sql, List.of(), options.withPollInterval(Duration.ofMillis(10)), Map.of());
+        return TestEngine.request(id, sql, options);
     }
 
-    /** Moves time in small steps until the query has {@code status}. */
     private QuerySnapshot awaitStatus(String id, QueryStatus status) {
-        await("query " + id + " reaches " + status).atMost(WAIT).pollInterval(Duration.ofMillis(2))
-                .until(() -> reached(id, status));
-        return registry.snapshot(id).orElseThrow();
+        return engine.driveTo(id, status);
     }
 
-    private boolean reached(String id, QueryStatus status) {
-        if (registry.snapshot(id).map(QuerySnapshot::status).orElse(null) == status) {
-            return true;
-        }
-        time.advance(STEP);
-        return false;
-    }
-
-    /** Waits, without moving time, until the query has {@code status}. */
     private QuerySnapshot awaitStatusNow(String id, QueryStatus status) {
-        await("query " + id + " reaches " + status).atMost(WAIT)
-                .until(() -> registry.snapshot(id).map(QuerySnapshot::status).orElse(null) == status);
-        return registry.snapshot(id).orElseThrow();
+        return engine.awaitNow(id, status);
     }
 
     @Test
