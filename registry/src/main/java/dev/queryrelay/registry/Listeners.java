@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Calls every listener in turn, isolating each: one that throws is logged and the others still run. */
 final class Listeners {
@@ -20,28 +21,21 @@ final class Listeners {
     }
 
     void transition(QuerySnapshot snapshot) {
-        MDC.put("query_id", snapshot.queryId());
-        try {
-            for (QueryListener listener : listeners) {
-                try {
-                    listener.onTransition(snapshot);
-                } catch (RuntimeException e) {
-                    log.error("listener {} failed on {} of query {}", listener, snapshot.status(), snapshot.queryId(), e);
-                }
-            }
-        } finally {
-            MDC.remove("query_id");
-        }
+        each(snapshot.queryId(), snapshot.status().name(), listener -> listener.onTransition(snapshot));
     }
 
     void page(QueryPage page) {
-        MDC.put("query_id", page.queryId());
+        each(page.queryId(), "page " + page.page(), listener -> listener.onPage(page));
+    }
+
+    private void each(String queryId, String event, Consumer<QueryListener> call) {
+        MDC.put("query_id", queryId);
         try {
             for (QueryListener listener : listeners) {
                 try {
-                    listener.onPage(page);
+                    call.accept(listener);
                 } catch (RuntimeException e) {
-                    log.error("listener {} failed on page {} of query {}", listener, page.page(), page.queryId(), e);
+                    log.error("listener {} failed on {} of query {}", listener, event, queryId, e);
                 }
             }
         } finally {

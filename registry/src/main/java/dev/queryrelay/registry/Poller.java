@@ -56,6 +56,10 @@ final class Poller {
         }
 
         void schedule(Duration delay) {
+            if (delay.isZero()) {
+                calls.execute(this::poll);
+                return;
+            }
             try {
                 scheduler.schedule(calls.pool(), this::poll, delay);
             } catch (RejectedExecutionException e) {
