@@ -12,6 +12,8 @@ import io.github.resilience4j.retry.RetryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -48,7 +50,11 @@ public final class QueryRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(QueryRegistry.class);
 
-    private final RegistrySettings settings;
+    private final WarehouseConnection connection;
+    private final boolean closeConnection;
+    private final Clock clock;
+    private final int inlineRowLimit;
+    private final Duration pruneInterval;
     private final ConcurrentHashMap<String, QueryLifecycle> queries = new ConcurrentHashMap<>();
     private final Counters counters = new Counters();
     private final Listeners listeners;
@@ -64,26 +70,30 @@ public final class QueryRegistry implements AutoCloseable {
     private final Poller poller;
     private volatile boolean closed;
 
-    private QueryRegistry(RegistrySettings s) {
-        this.settings = s;
-        this.listeners = new Listeners(s.listeners());
-        this.pool = new ThreadPoolExecutor(s.warehouseThreads(), s.warehouseThreads(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new RegistryThreads(s.threadNamePrefix() + "-warehouse", s.logContext()));
+    private QueryRegistry(QueryRegistryBuilder s) {
+        this.connection = s.connection;
+        this.closeConnection = s.closeConnection;
+        this.clock = s.clock;
+        this.inlineRowLimit = s.inlineRowLimit;
+        this.pruneInterval = s.pruneInterval;
+        this.listeners = new Listeners(s.listeners);
+        this.pool = new ThreadPoolExecutor(s.warehouseThreads, s.warehouseThreads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new RegistryThreads(s.threadNamePrefix + "-warehouse", s.logContext));
         this.pool.allowCoreThreadTimeOut(true);
-        if (s.scheduler() == null) {
+        if (s.scheduler == null) {
             this.ownScheduler = new ScheduledThreadPoolExecutor(1,
-                    new RegistryThreads(s.threadNamePrefix() + "-scheduler", s.logContext()));
+                    new RegistryThreads(s.threadNamePrefix + "-scheduler", s.logContext));
             this.ownScheduler.setRemoveOnCancelPolicy(true);
             this.ownScheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
             this.scheduler = Scheduler.of(ownScheduler);
         } else {
             this.ownScheduler = null;
-            this.scheduler = s.scheduler();
+            this.scheduler = s.scheduler;
         }
-        this.retry = Retry.of(s.threadNamePrefix() + "-warehouse", RetryConfig.custom()
-                .maxAttempts(s.retryMaxAttempts())
+        this.retry = Retry.of(s.threadNamePrefix + "-warehouse", RetryConfig.custom()
+                .maxAttempts(s.retryMaxAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                        s.retryInitialBackoff(), 2.0, 0.5, s.retryMaxBackoff()))
+                        s.retryInitialBackoff, 2.0, 0.5, s.retryMaxBackoff))
                 .retryOnException(Errors::isRetryable)
                 .writableStackTraceEnabled(false)
                 .build());
@@ -92,15 +102,14 @@ public final class QueryRegistry implements AutoCloseable {
             log.warn("warehouse call retried (attempt {}) in {}: {}", event.getNumberOfRetryAttempts(),
                     event.getWaitInterval(), Errors.describe(event.getLastThrowable()));
         });
-        WarehouseCalls calls = new WarehouseCalls(pool, scheduler, retry, s.callTimeout());
-        WarehouseConnection connection = s.connection();
-        this.earlyCancels = new EarlyCancels(s.clock());
-        this.retention = new Retention(queries, s.ttl(), s.maxFinished());
+        WarehouseCalls calls = new WarehouseCalls(pool, scheduler, retry, s.callTimeout);
+        this.earlyCancels = new EarlyCancels(s.clock);
+        this.retention = new Retention(queries, s.ttl, s.maxFinished);
         this.stopper = new Stopper(connection, calls);
-        this.timeouts = new Timeouts(s.clock(), scheduler, calls, stopper);
-        this.poller = new Poller(connection, calls, scheduler, s.clock(),
-                new ResultStreamer(connection, calls, s.pageSizer(), s.maxPageBytes()),
-                s.pollBackoffMultiplier(), s.maxPollInterval(), s.unknownQueryLimit());
+        this.timeouts = new Timeouts(s.clock, scheduler, calls, stopper);
+        this.poller = new Poller(connection, calls, scheduler, s.clock,
+                new ResultStreamer(connection, calls, s.pageSizer, s.maxPageBytes),
+                s.pollBackoffMultiplier, s.maxPollInterval, s.unknownQueryLimit);
         this.starter = new Starter(connection, calls, poller, stopper);
         schedulePrune();
     }
@@ -110,7 +119,7 @@ public final class QueryRegistry implements AutoCloseable {
         return new QueryRegistryBuilder(connection);
     }
 
-    static QueryRegistry create(RegistrySettings settings) {
+    static QueryRegistry create(QueryRegistryBuilder settings) {
         return new QueryRegistry(settings);
     }
 
@@ -130,8 +139,8 @@ public final class QueryRegistry implements AutoCloseable {
         if (request.sql().isBlank()) {
             throw QueryRelayException.validation("sql must not be blank");
         }
-        QueryLifecycle query = QueryLifecycle.submitted(request, settings.clock(), listeners, this::ended,
-                settings.inlineRowLimit());
+        QueryLifecycle query = QueryLifecycle.submitted(request, clock, listeners, this::ended,
+                inlineRowLimit);
         QueryLifecycle known = queries.putIfAbsent(request.queryId(), query);
         if (known != null) {
             counters.duplicates.increment();
@@ -155,8 +164,8 @@ public final class QueryRegistry implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(point, "point");
         ensureOpen();
-        QueryLifecycle query = QueryLifecycle.restored(request, point, settings.clock(), listeners, this::ended,
-                settings.inlineRowLimit());
+        QueryLifecycle query = QueryLifecycle.restored(request, point, clock, listeners, this::ended,
+                inlineRowLimit);
         QueryLifecycle known = queries.putIfAbsent(request.queryId(), query);
         if (known != null) {
             return known.snapshot();
@@ -267,8 +276,8 @@ public final class QueryRegistry implements AutoCloseable {
 
     /** Forgets finished queries older than the TTL and remembered cancels older than the TTL. */
     public int prune() {
-        earlyCancels.prune(retention.cutoff(settings.clock().instant()));
-        return retention.prune(settings.clock().instant());
+        earlyCancels.prune(retention.cutoff(clock.instant()));
+        return retention.prune(clock.instant());
     }
 
     /** Queries not yet in a terminal state. */
@@ -307,9 +316,9 @@ public final class QueryRegistry implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (settings.closeConnection()) {
+        if (closeConnection) {
             try {
-                settings.connection().close();
+                connection.close();
             } catch (RuntimeException e) {
                 log.warn("closing the warehouse connection failed: {}", e.toString());
             }
@@ -351,7 +360,7 @@ public final class QueryRegistry implements AutoCloseable {
                 if (!closed) {
                     schedulePrune();
                 }
-            }, settings.pruneInterval());
+            }, pruneInterval);
         } catch (RejectedExecutionException e) {
             log.debug("registry closed; prune not scheduled");
         }

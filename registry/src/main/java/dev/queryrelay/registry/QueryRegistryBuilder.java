@@ -15,27 +15,28 @@ import java.util.Objects;
  * nested {@code QueryRegistry.Builder}: code that chains the calls is unchanged.
  */
 public final class QueryRegistryBuilder {
-    private final WarehouseConnection connection;
-    private boolean closeConnection = true;
-    private Clock clock = Clock.systemUTC();
-    private Scheduler scheduler;
-    private final List<QueryListener> listeners = new ArrayList<>();
-    private int warehouseThreads = EngineDefaults.WAREHOUSE_THREADS;
-    private Duration callTimeout = EngineDefaults.CALL_TIMEOUT;
-    private Duration maxPollInterval = EngineDefaults.MAX_POLL_INTERVAL;
-    private double pollBackoffMultiplier = EngineDefaults.POLL_BACKOFF_MULTIPLIER;
-    private Duration unknownQueryLimit = EngineDefaults.UNKNOWN_QUERY_LIMIT;
-    private Duration ttl = EngineDefaults.TTL;
-    private int maxFinished = EngineDefaults.MAX_FINISHED;
-    private Duration pruneInterval = EngineDefaults.PRUNE_INTERVAL;
-    private int inlineRowLimit = EngineDefaults.INLINE_ROW_LIMIT;
-    private long maxPageBytes = EngineDefaults.MAX_PAGE_BYTES;
-    private PageSizer pageSizer = JsonRowSizer.INSTANCE;
-    private int retryMaxAttempts = EngineDefaults.RETRY_MAX_ATTEMPTS;
-    private Duration retryInitialBackoff = EngineDefaults.RETRY_INITIAL_BACKOFF;
-    private Duration retryMaxBackoff = EngineDefaults.RETRY_MAX_BACKOFF;
-    private String threadNamePrefix = EngineDefaults.THREAD_NAME_PREFIX;
-    private Map<String, String> logContext = Map.of();
+    // read by QueryRegistry's constructor
+    final WarehouseConnection connection;
+    boolean closeConnection = true;
+    Clock clock = Clock.systemUTC();
+    Scheduler scheduler;
+    final List<QueryListener> listeners = new ArrayList<>();
+    int warehouseThreads = EngineDefaults.WAREHOUSE_THREADS;
+    Duration callTimeout = EngineDefaults.CALL_TIMEOUT;
+    Duration maxPollInterval = EngineDefaults.MAX_POLL_INTERVAL;
+    double pollBackoffMultiplier = EngineDefaults.POLL_BACKOFF_MULTIPLIER;
+    Duration unknownQueryLimit = EngineDefaults.UNKNOWN_QUERY_LIMIT;
+    Duration ttl = EngineDefaults.TTL;
+    int maxFinished = EngineDefaults.MAX_FINISHED;
+    Duration pruneInterval = EngineDefaults.PRUNE_INTERVAL;
+    int inlineRowLimit = EngineDefaults.INLINE_ROW_LIMIT;
+    long maxPageBytes = EngineDefaults.MAX_PAGE_BYTES;
+    PageSizer pageSizer = JsonRowSizer.INSTANCE;
+    int retryMaxAttempts = EngineDefaults.RETRY_MAX_ATTEMPTS;
+    Duration retryInitialBackoff = EngineDefaults.RETRY_INITIAL_BACKOFF;
+    Duration retryMaxBackoff = EngineDefaults.RETRY_MAX_BACKOFF;
+    String threadNamePrefix = EngineDefaults.THREAD_NAME_PREFIX;
+    Map<String, String> logContext = Map.of();
 
     QueryRegistryBuilder(WarehouseConnection connection) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -177,10 +178,7 @@ public final class QueryRegistryBuilder {
     }
 
     public QueryRegistry build() {
-        return QueryRegistry.create(new RegistrySettings(connection, closeConnection, clock, scheduler, listeners,
-                warehouseThreads, callTimeout, maxPollInterval, pollBackoffMultiplier, unknownQueryLimit, ttl,
-                maxFinished, pruneInterval, inlineRowLimit, maxPageBytes, pageSizer, retryMaxAttempts,
-                retryInitialBackoff, retryMaxBackoff, threadNamePrefix, logContext));
+        return QueryRegistry.create(this);
     }
 
     private static int positive(int value, String name) {
