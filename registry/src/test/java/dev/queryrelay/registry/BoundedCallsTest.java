@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +47,8 @@ class BoundedCallsTest {
         assertEquals(ErrorType.TIMEOUT, failed.error().type());
         assertTrue(failed.error().retryable());
         assertTrue(failed.error().message().contains("did not return within 5000 ms"), failed.error().message());
-        assertEquals(2, gate.interrupted.get(), "each blocked call was interrupted at its deadline");
+        await("each blocked call is interrupted at its deadline").atMost(TestEngine.WAIT)
+                .until(() -> gate.interrupted.get() == 2);
         assertEquals(1, registry.metrics().retries());
         assertEquals(1, registry.metrics().retriedCallsFailed());
         gate.open();
@@ -71,7 +73,7 @@ class BoundedCallsTest {
         QuerySnapshot running = engine.driveTo("q1", QueryStatus.RUNNING);
         assertEquals("p-second", running.providerQueryId());
         assertEquals(1, warehouse.calls("findStarted").size(), "the retried start looked for the first one");
-        assertEquals(1, gate.interrupted.get());
+        await("the blocked start is interrupted").atMost(TestEngine.WAIT).until(() -> gate.interrupted.get() == 1);
 
         gate.open();
         engine.drive("the late execution is canceled", () -> warehouse.calls("cancel").contains("cancel p-late"));
@@ -86,18 +88,26 @@ class BoundedCallsTest {
             gate.pass();
             return "p-late";
         };
-        QueryRegistry registry = engine.start(warehouse, b -> b.callTimeout(DEADLINE)
+        warehouse.status = id -> WarehouseStatus.succeeded();
+        QueryRegistry registry = engine.start(warehouse, b -> b.callTimeout(DEADLINE).pruneInterval(Duration.ofDays(1))
                 .retryBackoff(Duration.ofMinutes(1), Duration.ofMinutes(1)));
         registry.submit(TestEngine.request("q1", "SELECT 1"));
-        engine.drive("the start blocks", () -> gate.entered.get() == 1);
+        engine.drive("the start blocks, its deadline armed", () -> gate.entered.get() == 1
+                && engine.time.pendingDelays().stream().anyMatch(delay -> delay.compareTo(DEADLINE) <= 0));
         engine.time.advance(DEADLINE);
+        await("the retry is scheduled, up to a minute on").atMost(TestEngine.WAIT).until(() -> engine.time.pendingDelays()
+                .stream().anyMatch(delay -> delay.compareTo(DEADLINE) > 0 && delay.compareTo(Duration.ofMinutes(1)) <= 0));
         gate.open();
 
-        QuerySnapshot running = engine.awaitNow("q1", QueryStatus.RUNNING);
-        assertEquals("p-late", running.providerQueryId(), "the query still starting adopts the late execution");
+        QuerySnapshot done = engine.awaitNow("q1", QueryStatus.SUCCEEDED);
+        assertEquals("p-late", done.providerQueryId(), "the query still starting adopted the late execution");
+        long ran = engine.time.ran();
         engine.time.advance(Duration.ofMinutes(2));
-        assertEquals(1, warehouse.calls("start").size(), "the retry starts nothing once the query runs");
+        await("the retry's attempt has run").atMost(TestEngine.WAIT).until(() -> engine.time.ran() == ran + 1);
+        assertEquals(List.of("start q1"), warehouse.calls("start"), "the retry started nothing");
+        assertTrue(warehouse.calls("findStarted").isEmpty());
         assertTrue(warehouse.calls("cancel").isEmpty());
+        assertEquals(QueryStatus.SUCCEEDED, engine.status("q1"));
     }
 
     @Test

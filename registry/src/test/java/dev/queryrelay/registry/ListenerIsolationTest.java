@@ -70,12 +70,15 @@ class ListenerIsolationTest {
         engine.awaitNow("fast", QueryStatus.SUCCEEDED);
         QuerySnapshot slow = registry.snapshot("slow").orElseThrow();
         assertEquals(1, slow.pages(), "the page in the listener's hands is counted");
-        assertEquals(QueryStatus.RUNNING, registry.cancel("slow", "user asked").orElseThrow().status(),
-                "a cancel of the blocked query itself returns; the query ends once its listener lets go");
+        registry.cancel("slow", "user asked");
+        engine.awaitState("slow", QueryStatus.CANCELED);
+        assertEquals(List.of("PENDING", "RUNNING", "page 0"), engine.events.of("slow"),
+                "the blocked query's CANCELED event waits behind the page its listener holds");
         assertFalse(returned.get(), "all of the above happened while the listener was still blocked");
 
         release.countDown();
-        engine.awaitNow("slow", QueryStatus.CANCELED);
+        await("the CANCELED event follows the page").atMost(TestEngine.WAIT)
+                .until(() -> engine.events.of("slow").size() == 4);
         assertTrue(releasedByTheTest.get());
         assertEquals(List.of("PENDING", "RUNNING", "page 0", "CANCELED"), engine.events.of("slow"),
                 "the slow query's events stay in order; no page after the cancel");

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A clock and a scheduler on one time line that only moves when a test says so: tasks come due
@@ -27,6 +28,7 @@ final class ManualTime extends Clock implements Scheduler {
         int byDue = a.due().compareTo(b.due());
         return byDue != 0 ? byDue : Long.compare(a.order(), b.order());
     });
+    private final AtomicLong ran = new AtomicLong();
     private Instant now;
     private long scheduled;
 
@@ -72,11 +74,6 @@ final class ManualTime extends Clock implements Scheduler {
         }
     }
 
-    /** Tasks scheduled and not yet due (cancelled ones included until their time). */
-    synchronized int pending() {
-        return tasks.size();
-    }
-
     /** The delays from now of the tasks still to come, soonest first, cancelled ones left out. */
     synchronized List<Duration> pendingDelays() {
         List<Duration> delays = new ArrayList<>();
@@ -85,7 +82,12 @@ final class ManualTime extends Clock implements Scheduler {
         return delays;
     }
 
-    private static void run(Task task) {
+    /** How many scheduled commands have run to their end. */
+    long ran() {
+        return ran.get();
+    }
+
+    private void run(Task task) {
         if (task.future().isCancelled()) {
             return;
         }
@@ -94,6 +96,7 @@ final class ManualTime extends Clock implements Scheduler {
                 if (!task.future().isCancelled()) {
                     task.command().run();
                     task.future().complete(null);
+                    ran.incrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -46,9 +46,17 @@ final class TestEngine implements AutoCloseable {
         return registry.snapshot(id).map(QuerySnapshot::status).orElse(null);
     }
 
-    /** Moves time in {@link #STEP}s until the query has {@code status}. */
+    /**
+     * Whether the query is in {@code status} and the listeners have had that transition (a
+     * query's state moves before its event is delivered, outside the lock).
+     */
+    boolean published(String id, QueryStatus status) {
+        return status(id) == status && events.statusesOf(id).contains(status);
+    }
+
+    /** Moves time in {@link #STEP}s until the query has {@code status}, published. */
     QuerySnapshot driveTo(String id, QueryStatus status) {
-        drive("query " + id + " reaches " + status, () -> status(id) == status);
+        drive("query " + id + " reaches " + status, () -> published(id, status));
         return registry.snapshot(id).orElseThrow();
     }
 
@@ -63,10 +71,15 @@ final class TestEngine implements AutoCloseable {
         });
     }
 
-    /** Waits, without moving time, until the query has {@code status}. */
+    /** Waits, without moving time, until the query has {@code status}, published. */
     QuerySnapshot awaitNow(String id, QueryStatus status) {
-        await("query " + id + " reaches " + status).atMost(WAIT).until(() -> status(id) == status);
+        await("query " + id + " reaches " + status).atMost(WAIT).until(() -> published(id, status));
         return registry.snapshot(id).orElseThrow();
+    }
+
+    /** Waits, without moving time, until the query is in {@code status}, whether its listeners have had it or not. */
+    void awaitState(String id, QueryStatus status) {
+        await("query " + id + " is " + status).atMost(WAIT).until(() -> status(id) == status);
     }
 
     @Override
