@@ -41,7 +41,7 @@ final class Poller {
 
     /** Starts following a running query: its first poll is now. */
     void follow(QueryLifecycle query) {
-        new Follow(query).schedule(Duration.ZERO);
+        new Follow(query).poll();
     }
 
     /** The polls of one query; one at a time, each scheduled by the previous one. */
@@ -55,13 +55,10 @@ final class Poller {
             this.nextDelayMillis = query.request.options().pollInterval().toMillis();
         }
 
+        /** Polls after {@code delay}, on the scheduler's thread: a poll only hands a status call to the pool. */
         void schedule(Duration delay) {
-            if (delay.isZero()) {
-                calls.execute(this::poll);
-                return;
-            }
             try {
-                scheduler.schedule(calls.pool(), this::poll, delay);
+                scheduler.schedule(Runnable::run, this::poll, delay);
             } catch (RejectedExecutionException e) {
                 // closing: nothing is driven any more
             }
@@ -73,6 +70,7 @@ final class Poller {
             schedule(Duration.ofMillis(delay));
         }
 
+        /** Hands a status call to the warehouse pool; never blocks. */
         void poll() {
             if (query.phase() != Phase.RUNNING) {
                 return;

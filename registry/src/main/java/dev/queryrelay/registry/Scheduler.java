@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The scheduler only hands {@code command} to {@code executor} when the delay has passed; the
  * registry gives its warehouse pool as the executor for real work and runs only short,
- * non-blocking bookkeeping on the scheduler's own thread (a direct executor), such as expiring a
- * warehouse call at its deadline.
+ * non-blocking bookkeeping on the scheduler's own thread (a direct executor): a poll handing its
+ * status call to the pool, a warehouse call expiring at its deadline.
  */
 @FunctionalInterface
 public interface Scheduler {
