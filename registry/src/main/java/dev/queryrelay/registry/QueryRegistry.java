@@ -6,9 +6,6 @@ import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.api.StartRequest;
 import dev.queryrelay.api.WarehouseConnection;
-import io.github.resilience4j.core.IntervalFunction;
-import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +19,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,10 +53,9 @@ public final class QueryRegistry implements AutoCloseable {
     private final ConcurrentHashMap<String, QueryLifecycle> queries = new ConcurrentHashMap<>();
     private final Counters counters = new Counters();
     private final Listeners listeners;
-    private final ThreadPoolExecutor pool;
+    private final WarehouseCalls calls;
     private final ScheduledThreadPoolExecutor ownScheduler;
     private final Scheduler scheduler;
-    private final Retry retry;
     private final EarlyCancels earlyCancels;
     private final Retention retention;
     private final Stopper stopper;
@@ -77,9 +71,6 @@ public final class QueryRegistry implements AutoCloseable {
         this.inlineRowLimit = s.inlineRowLimit;
         this.pruneInterval = s.pruneInterval;
         this.listeners = new Listeners(s.listeners);
-        this.pool = new ThreadPoolExecutor(s.warehouseThreads, s.warehouseThreads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new RegistryThreads(s.threadNamePrefix + "-warehouse", s.logContext));
-        this.pool.allowCoreThreadTimeOut(true);
         if (s.scheduler == null) {
             this.ownScheduler = new ScheduledThreadPoolExecutor(1,
                     new RegistryThreads(s.threadNamePrefix + "-scheduler", s.logContext));
@@ -90,19 +81,7 @@ public final class QueryRegistry implements AutoCloseable {
             this.ownScheduler = null;
             this.scheduler = s.scheduler;
         }
-        this.retry = Retry.of(s.threadNamePrefix + "-warehouse", RetryConfig.custom()
-                .maxAttempts(s.retryMaxAttempts)
-                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                        s.retryInitialBackoff, 2.0, 0.5, s.retryMaxBackoff))
-                .retryOnException(Errors::isRetryable)
-                .writableStackTraceEnabled(false)
-                .build());
-        this.retry.getEventPublisher().onRetry(event -> {
-            counters.retries.increment();
-            log.warn("warehouse call retried (attempt {}) in {}: {}", event.getNumberOfRetryAttempts(),
-                    event.getWaitInterval(), Errors.describe(event.getLastThrowable()));
-        });
-        WarehouseCalls calls = new WarehouseCalls(pool, scheduler, retry, s.callTimeout);
+        this.calls = WarehouseCalls.of(s, scheduler, counters.retries);
         this.earlyCancels = new EarlyCancels(s.clock);
         this.retention = new Retention(queries, s.ttl, s.maxFinished);
         this.stopper = new Stopper(connection, calls);
@@ -286,7 +265,7 @@ public final class QueryRegistry implements AutoCloseable {
     }
 
     public RegistryMetrics metrics() {
-        return counters.metrics(retry.getMetrics());
+        return counters.metrics(calls.retryMetrics());
     }
 
     /**
@@ -304,12 +283,12 @@ public final class QueryRegistry implements AutoCloseable {
             query.awaitStart(EngineDefaults.HANDOVER_WAIT);
             query.handOver(EngineDefaults.HANDOVER_WAIT);
         }
-        pool.shutdownNow();
+        calls.shutdownNow();
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();
         }
         try {
-            if (!pool.awaitTermination(10, TimeUnit.SECONDS)
+            if (!calls.awaitTermination(Duration.ofSeconds(10))
                     || (ownScheduler != null && !ownScheduler.awaitTermination(10, TimeUnit.SECONDS))) {
                 log.warn("registry threads did not stop within 10 s");
             }
@@ -351,7 +330,7 @@ public final class QueryRegistry implements AutoCloseable {
 
     private void schedulePrune() {
         try {
-            scheduler.schedule(pool, () -> {
+            scheduler.schedule(calls.pool(), () -> {
                 try {
                     prune();
                 } catch (RuntimeException e) {

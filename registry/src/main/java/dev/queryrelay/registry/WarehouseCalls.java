@@ -2,7 +2,9 @@ package dev.queryrelay.registry;
 
 import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.QueryRelayException;
+import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,7 +13,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -32,11 +38,45 @@ final class WarehouseCalls {
     private final Retry retry;
     private final Duration deadline;
 
-    WarehouseCalls(ExecutorService pool, Scheduler scheduler, Retry retry, Duration deadline) {
+    private WarehouseCalls(ExecutorService pool, Scheduler scheduler, Retry retry, Duration deadline) {
         this.pool = pool;
         this.scheduler = scheduler;
         this.retry = retry;
         this.deadline = deadline;
+    }
+
+    /** The pool and the retry of a registry built with {@code settings}; each retry counted in {@code retries}. */
+    static WarehouseCalls of(QueryRegistryBuilder settings, Scheduler scheduler, LongAdder retries) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.warehouseThreads, settings.warehouseThreads,
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new RegistryThreads(settings.threadNamePrefix + "-warehouse", settings.logContext));
+        pool.allowCoreThreadTimeOut(true);
+        Retry retry = Retry.of(settings.threadNamePrefix + "-warehouse", RetryConfig.custom()
+                .maxAttempts(settings.retryMaxAttempts)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                        settings.retryInitialBackoff, 2.0, 0.5, settings.retryMaxBackoff))
+                .retryOnException(Errors::isRetryable)
+                .writableStackTraceEnabled(false)
+                .build());
+        retry.getEventPublisher().onRetry(event -> {
+            retries.increment();
+            log.warn("warehouse call retried (attempt {}) in {}: {}", event.getNumberOfRetryAttempts(),
+                    event.getWaitInterval(), Errors.describe(event.getLastThrowable()));
+        });
+        return new WarehouseCalls(pool, scheduler, retry, settings.callTimeout);
+    }
+
+    Retry.Metrics retryMetrics() {
+        return retry.getMetrics();
+    }
+
+    /** Stops the pool: queued calls are dropped, running ones interrupted. */
+    void shutdownNow() {
+        pool.shutdownNow();
+    }
+
+    boolean awaitTermination(Duration wait) throws InterruptedException {
+        return pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A call made through the retry, each attempt {@linkplain #once bounded}. */
