@@ -6,8 +6,14 @@ import dev.queryrelay.api.QuerySnapshot;
 /**
  * Receives every transition and every result page of every query, in order per query: a query's
  * pages arrive after its {@code RUNNING} transition and before its {@code SUCCEEDED} transition.
- * Calls for one query never overlap; calls for different queries may run on different threads.
- * A listener that throws is logged and otherwise ignored.
+ *
+ * <p>Calls for one query never overlap; calls for different queries may run at once on different
+ * threads. A call is made outside every lock of the registry, by the thread that caused the event
+ * (the caller of {@code submit} or {@code cancel}, or a registry thread), so a listener may call
+ * the registry back. A listener that blocks holds up only the later events of that query (and,
+ * for a page, the reading of that query's next page); it never delays a {@code submit},
+ * {@code cancel} or {@code snapshot}. The state a snapshot shows may be ahead of the events a
+ * listener has had. A listener that throws is logged and otherwise ignored.
  */
 public interface QueryListener {
 

@@ -7,13 +7,12 @@ import dev.queryrelay.api.QueryRelayException;
 import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.api.StartRequest;
+import dev.queryrelay.mock.MockConnectionProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,22 +28,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QueryRegistryTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = TestEngine.WAIT;
 
-    private final RecordingConnection connection = new RecordingConnection(Providers.load("mock").connect(Map.of()));
-    private final EventLog events = new EventLog();
+    private final TestEngine engine = new TestEngine();
+    private final ManualTime time = engine.time;
+    private final MockConnectionProvider mock = new MockConnectionProvider(time);
+    private final RecordingConnection connection = new RecordingConnection(mock.connect(Map.of()));
+    private final EventLog events = engine.events;
     private QueryRegistry registry;
 
     @AfterEach
     void closeRegistry() {
-        if (registry != null) {
-            registry.close();
-        }
+        engine.close();
     }
 
-    private QueryRegistry registry(UnaryOperator<QueryRegistry.Builder> settings) {
-        registry = settings.apply(QueryRegistry.builder(connection).listener(events)
-                .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(5))).build();
+    private QueryRegistry registry(UnaryOperator<QueryRegistryBuilder> settings) {
+        registry = engine.start(connection, settings);
         return registry;
     }
 
@@ -53,17 +52,19 @@ class QueryRegistryTest {
     }
 
     private static StartRequest request(String id, String sql) {
-        return request(id, sql, QueryOptions.DEFAULTS);
+        return TestEngine.request(id, sql);
     }
 
     private static StartRequest request(String id, String sql, QueryOptions options) {
-        return new StartRequest(id, sql, List.of(), options.withPollInterval(Duration.ofMillis(10)), Map.of());
+        return TestEngine.request(id, sql, options);
     }
 
     private QuerySnapshot awaitStatus(String id, QueryStatus status) {
-        await("query " + id + " reaches " + status).atMost(WAIT)
-                .until(() -> registry.snapshot(id).map(QuerySnapshot::status).orElse(null) == status);
-        return registry.snapshot(id).orElseThrow();
+        return engine.driveTo(id, status);
+    }
+
+    private QuerySnapshot awaitStatusNow(String id, QueryStatus status) {
+        return engine.awaitNow(id, status);
     }
 
     @Test
@@ -225,16 +226,15 @@ class QueryRegistryTest {
 
     @Test
     void pruneForgetsFinishedQueriesAfterTheTtl() {
-        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        registry(b -> b.clock(clock).ttl(Duration.ofHours(24)));
+        registry(b -> b.ttl(Duration.ofHours(24)).pruneInterval(Duration.ofDays(365)));
         registry.submit(request("done", "SELECT 1"));
-        awaitStatus("done", QueryStatus.SUCCEEDED);
-        registry.submit(request("running", "/* mock: duration_ms=60000 */ SELECT 1"));
-        awaitStatus("running", QueryStatus.RUNNING);
+        awaitStatusNow("done", QueryStatus.SUCCEEDED);
+        registry.submit(request("running", "/* mock: duration_ms=864000000 */ SELECT 1"));
+        awaitStatusNow("running", QueryStatus.RUNNING);
 
-        clock.advance(Duration.ofHours(23));
+        time.advance(Duration.ofHours(23));
         assertEquals(0, registry.prune());
-        clock.advance(Duration.ofHours(2));
+        time.advance(Duration.ofHours(2));
         assertEquals(1, registry.prune());
         assertTrue(registry.snapshot("done").isEmpty());
         assertTrue(registry.snapshot("running").isPresent(), "queries in flight are never pruned");
@@ -247,7 +247,7 @@ class QueryRegistryTest {
             registry.submit(request("q" + i, "SELECT 1"));
             awaitStatus("q" + i, QueryStatus.SUCCEEDED);
         }
-        registry.restore(request("r1", "SELECT 1"), new RestorePoint(QueryStatus.FAILED, 2, Instant.now(), null, null, null));
+        registry.restore(request("r1", "SELECT 1"), new RestorePoint(QueryStatus.FAILED, 2, time.instant(), null, null, null));
         assertEquals(List.of("q3", "q4", "q5", "r1"), registry.list(Set.of()).stream().map(QuerySnapshot::queryId).sorted().toList(),
                 "restored queries are kept for the TTL, apart from the bound");
         registry.submit(request("q5", "SELECT 2"));
@@ -395,22 +395,25 @@ class QueryRegistryTest {
         for (int i = 0; i < count; i++) {
             registry.submit(request("q" + i, "/* mock: duration_ms=2000 */ SELECT 1"));
         }
-        assertTrue(registry.inFlight() > count / 2, "most queries are in flight at once: " + registry.inFlight());
-        await("all " + count + " succeed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> {
+        await("all " + count + " running").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50))
+                .until(() -> registry.list(Set.of(QueryStatus.RUNNING)).size() == count);
+        assertEquals(count, registry.inFlight(), "no time has passed: every query is in flight at once");
+        await("all " + count + " succeed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20)).until(() -> {
             maxThreads[0] = Math.max(maxThreads[0], liveThreads("manytest"));
+            time.advance(Duration.ofMillis(100));
             return registry.metrics().succeeded() == count;
         });
         assertEquals(0, registry.inFlight());
-        assertTrue(maxThreads[0] <= threads + 1, "threads: " + maxThreads[0]);
-        assertTrue(maxThreads[0] >= 2, "the registry's threads were seen: " + maxThreads[0]);
+        assertTrue(maxThreads[0] <= threads, "threads: " + maxThreads[0]);
+        assertTrue(maxThreads[0] >= 1, "the registry's threads were seen: " + maxThreads[0]);
     }
 
     @Test
     void restoreFollowsARunningQueryByItsProviderIdWithoutStartingItAgain() {
         registry();
         StartRequest request = request("q1", "/* mock: duration_ms=300 rows=5 */ SELECT 1");
-        String startedElsewhere = Providers.load("mock").connect(Map.of()).start(request);
-        Instant created = Instant.now().minusMillis(50);
+        String startedElsewhere = mock.connect(Map.of()).start(request);
+        Instant created = time.instant().minusMillis(50);
         QuerySnapshot restored = registry.restore(request,
                 new RestorePoint(QueryStatus.RUNNING, 2, created, startedElsewhere, created, null));
         assertEquals(QueryStatus.RUNNING, restored.status());
@@ -425,7 +428,7 @@ class QueryRegistryTest {
     @Test
     void restorePendingStartsTheQueryAndContinuesTheSequence() {
         registry();
-        registry.restore(request("q1", "SELECT 1"), new RestorePoint(QueryStatus.PENDING, 1, Instant.now(), null, null, null));
+        registry.restore(request("q1", "SELECT 1"), new RestorePoint(QueryStatus.PENDING, 1, time.instant(), null, null, null));
         QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
         assertEquals(3, done.seq());
         assertEquals(1, connection.started.size());
@@ -435,7 +438,7 @@ class QueryRegistryTest {
     @Test
     void aRestoredTerminalQueryMakesAResubmitRunNothing() {
         registry();
-        registry.restore(request("q1", "SELECT 1"), new RestorePoint(QueryStatus.SUCCEEDED, 3, Instant.now(), "mock-x", null, null));
+        registry.restore(request("q1", "SELECT 1"), new RestorePoint(QueryStatus.SUCCEEDED, 3, time.instant(), "mock-x", null, null));
         assertEquals(QueryStatus.SUCCEEDED, registry.submit(request("q1", "SELECT 1")).status());
         assertEquals(0, registry.inFlight());
         assertTrue(connection.started.isEmpty());
@@ -446,8 +449,8 @@ class QueryRegistryTest {
     void aRestoredQueryPastItsTimeoutTimesOutAtOnce() {
         registry();
         StartRequest request = request("q1", "/* mock: duration_ms=60000 */ SELECT 1", QueryOptions.DEFAULTS.withTimeout(Duration.ofSeconds(1)));
-        String id = Providers.load("mock").connect(Map.of()).start(request);
-        Instant created = Instant.now().minusSeconds(10);
+        String id = mock.connect(Map.of()).start(request);
+        Instant created = time.instant().minusSeconds(10);
         registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, id, created, null));
         QuerySnapshot timedOut = awaitStatus("q1", QueryStatus.TIMEOUT);
         assertEquals(3, timedOut.seq());
@@ -476,32 +479,5 @@ class QueryRegistryTest {
     private static int liveThreads(String prefix) {
         return (int) Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(prefix + "-")).count();
-    }
-
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

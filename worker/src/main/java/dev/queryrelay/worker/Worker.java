@@ -100,6 +100,7 @@ public final class Worker implements AutoCloseable {
                 .listener(publisher)
                 .warehouseThreads(config.getInt(WorkerConfig.WAREHOUSE_THREADS))
                 .maxPollInterval(config.duration(WorkerConfig.MAX_POLL_INTERVAL_MS))
+                .callTimeout(config.duration(WorkerConfig.CALL_TIMEOUT_MS))
                 .retryMaxAttempts(config.getInt(WorkerConfig.RETRY_MAX_ATTEMPTS))
                 .retryBackoff(config.duration(WorkerConfig.RETRY_INITIAL_BACKOFF_MS),
                         config.duration(WorkerConfig.RETRY_MAX_BACKOFF_MS))

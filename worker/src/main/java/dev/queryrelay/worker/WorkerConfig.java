@@ -1,6 +1,7 @@
 package dev.queryrelay.worker;
 
 import dev.queryrelay.protocol.TopicNames;
+import dev.queryrelay.registry.EngineDefaults;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -19,6 +20,7 @@ import java.util.TreeMap;
  * The worker's settings, declared once with type, default, validator and documentation
  * ({@link #CONFIG_DEF}); {@code docs/configuration.md} is generated from this table. Two prefixes
  * pass through: {@code kafka.*} goes to every Kafka client, {@code provider.*} to the provider.
+ * The defaults of the engine settings come from the registry's {@link EngineDefaults}, not from here.
  */
 public final class WorkerConfig extends AbstractConfig {
 
@@ -49,6 +51,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String COMMIT_INTERVAL_MS = "worker.commit-interval-ms";
     public static final String SHUTDOWN_TIMEOUT_MS = "worker.shutdown-timeout-ms";
     public static final String OWNERSHIP_LEASE_MS = "worker.ownership-lease-ms";
+    public static final String CALL_TIMEOUT_MS = "worker.call-timeout-ms";
     public static final String HTTP_PORT = "http.port";
     public static final String GROUP_ID = "kafka.group.id";
     public static final String BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
@@ -88,21 +91,24 @@ public final class WorkerConfig extends AbstractConfig {
                             + "max.request.size.")
             .define(MAX_SQL_LENGTH, Type.INT, 100_000, Range.atLeast(1), Importance.LOW,
                     "Longest SQL text accepted, in characters.")
-            .define(WAREHOUSE_THREADS, Type.INT, 8, Range.between(1, 1000), Importance.LOW,
+            .define(WAREHOUSE_THREADS, Type.INT, EngineDefaults.WAREHOUSE_THREADS, Range.between(1, 1000), Importance.LOW,
                     "Threads for warehouse calls and result streaming.")
-            .define(MAX_POLL_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
+            .define(CALL_TIMEOUT_MS, Type.LONG, EngineDefaults.CALL_TIMEOUT.toMillis(), Range.atLeast(1), Importance.LOW,
+                    "How long one warehouse call (start, look-up, status, a page of results, cancel) may take before it "
+                            + "counts as a retryable TIMEOUT failure: no call holds a warehouse thread for longer.")
+            .define(MAX_POLL_INTERVAL_MS, Type.LONG, EngineDefaults.MAX_POLL_INTERVAL.toMillis(), Range.atLeast(1), Importance.LOW,
                     "Cap of the adaptive status poll interval.")
-            .define(RETRY_MAX_ATTEMPTS, Type.INT, 5, Range.atLeast(1), Importance.LOW,
+            .define(RETRY_MAX_ATTEMPTS, Type.INT, EngineDefaults.RETRY_MAX_ATTEMPTS, Range.atLeast(1), Importance.LOW,
                     "Attempts per warehouse call for retryable (network) errors, the first included.")
-            .define(RETRY_INITIAL_BACKOFF_MS, Type.LONG, 200L, Range.atLeast(1), Importance.LOW,
+            .define(RETRY_INITIAL_BACKOFF_MS, Type.LONG, EngineDefaults.RETRY_INITIAL_BACKOFF.toMillis(), Range.atLeast(1), Importance.LOW,
                     "First wait between attempts; grows exponentially with jitter.")
-            .define(RETRY_MAX_BACKOFF_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+            .define(RETRY_MAX_BACKOFF_MS, Type.LONG, EngineDefaults.RETRY_MAX_BACKOFF.toMillis(), Range.atLeast(1), Importance.LOW,
                     "Longest wait between attempts.")
-            .define(UNKNOWN_QUERY_LIMIT_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+            .define(UNKNOWN_QUERY_LIMIT_MS, Type.LONG, EngineDefaults.UNKNOWN_QUERY_LIMIT.toMillis(), Range.atLeast(0), Importance.LOW,
                     "How long the warehouse may report a started query as unknown before it fails (NOT_FOUND).")
-            .define(TTL_MS, Type.LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), Importance.LOW,
+            .define(TTL_MS, Type.LONG, EngineDefaults.TTL.toMillis(), Range.atLeast(1), Importance.LOW,
                     "How long finished queries (for duplicate detection) and early cancels are remembered.")
-            .define(MAX_FINISHED, Type.INT, 10_000, Range.atLeast(1), Importance.LOW,
+            .define(MAX_FINISHED, Type.INT, EngineDefaults.MAX_FINISHED, Range.atLeast(1), Importance.LOW,
                     "How many queries that finished on this worker are remembered at most (for duplicate "
                             + "detection); beyond it the oldest are forgotten before worker.ttl-ms, so memory stays "
                             + "bounded at any query rate (about 0.5 KB each plus the SQL text).")

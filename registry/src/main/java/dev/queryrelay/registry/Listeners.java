@@ -1,0 +1,45 @@
+package dev.queryrelay.registry;
+
+import dev.queryrelay.api.QueryPage;
+import dev.queryrelay.api.QuerySnapshot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Calls every listener in turn, isolating each: one that throws is logged and the others still run. */
+final class Listeners {
+
+    private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+
+    private final List<QueryListener> listeners;
+
+    Listeners(List<QueryListener> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    void transition(QuerySnapshot snapshot) {
+        each(snapshot.queryId(), snapshot.status().name(), listener -> listener.onTransition(snapshot));
+    }
+
+    void page(QueryPage page) {
+        each(page.queryId(), "page " + page.page(), listener -> listener.onPage(page));
+    }
+
+    private void each(String queryId, String event, Consumer<QueryListener> call) {
+        MDC.put("query_id", queryId);
+        try {
+            for (QueryListener listener : listeners) {
+                try {
+                    call.accept(listener);
+                } catch (RuntimeException e) {
+                    log.error("listener {} failed on {} of query {}", listener, event, queryId, e);
+                }
+            }
+        } finally {
+            MDC.remove("query_id");
+        }
+    }
+}

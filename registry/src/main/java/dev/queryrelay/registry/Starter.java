@@ -1,0 +1,92 @@
+package dev.queryrelay.registry;
+
+import dev.queryrelay.api.ErrorType;
+import dev.queryrelay.api.QueryRelayException;
+import dev.queryrelay.api.WarehouseConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Starts queries, exactly once where the provider can tell: before a start that may already have
+ * happened (a retried start, and a query taken over {@code PENDING}) it asks the warehouse with
+ * {@link WarehouseConnection#findStarted} and follows the execution found instead of starting
+ * another. A start that returns after its deadline is adopted if its query is still starting,
+ * and canceled in the warehouse if the query follows another execution or has ended.
+ */
+final class Starter {
+
+    private static final Logger log = LoggerFactory.getLogger(Starter.class);
+
+    private final WarehouseConnection connection;
+    private final WarehouseCalls calls;
+    private final Poller poller;
+    private final Stopper stopper;
+
+    Starter(WarehouseConnection connection, WarehouseCalls calls, Poller poller, Stopper stopper) {
+        this.connection = connection;
+        this.calls = calls;
+        this.poller = poller;
+        this.stopper = stopper;
+    }
+
+    /** Starts a PENDING query; {@code mayHaveStarted} for a query taken over without a provider id. */
+    void start(QueryLifecycle query, boolean mayHaveStarted) {
+        if (!query.beginStart()) {
+            return;
+        }
+        calls.retried(attempt -> attempt(query, mayHaveStarted || attempt > 1))
+                .whenComplete((providerQueryId, failure) -> {
+                    try {
+                        if (failure != null) {
+                            query.failStart(Errors.errorOf(failure));
+                        } else {
+                            accept(query, providerQueryId);
+                        }
+                    } finally {
+                        query.startReturned();
+                    }
+                });
+    }
+
+    private CompletableFuture<String> attempt(QueryLifecycle query, boolean lookUpFirst) {
+        if (query.phase() != Phase.STARTING) {
+            return CompletableFuture.failedFuture(new QueryRelayException(ErrorType.INTERNAL,
+                    "query " + query.id() + " stopped while starting"));
+        }
+        if (!lookUpFirst) {
+            return startCall(query);
+        }
+        return calls.once("findStarted " + query.id(), () -> connection.findStarted(query.id(), query.createdAt), null)
+                .thenCompose(found -> found.isPresent() ? followFound(query, found) : startCall(query));
+    }
+
+    private CompletableFuture<String> followFound(QueryLifecycle query, Optional<String> found) {
+        log.info("query {} was already started as {}; following it instead of starting it again", query.id(),
+                found.get());
+        return CompletableFuture.completedFuture(found.get());
+    }
+
+    private CompletableFuture<String> startCall(QueryLifecycle query) {
+        return calls.once("start " + query.id(), () -> connection.start(query.request), late -> accept(query, late));
+    }
+
+    /** Follows {@code providerQueryId} if the query is still starting; else cancels it, unless it is the one followed. */
+    private void accept(QueryLifecycle query, String providerQueryId) {
+        if (query.started(providerQueryId)) {
+            poller.follow(query);
+            return;
+        }
+        Phase phase = query.phase();
+        if (phase == Phase.HANDED_OVER) {
+            log.warn("query {} was handed over while starting; {} keeps running in the warehouse", query.id(),
+                    providerQueryId);
+        } else if (!providerQueryId.equals(query.providerQueryId())) {
+            log.info("query {} is {} ({}); canceling {} in the warehouse", query.id(), phase,
+                    query.snapshot().status(), providerQueryId);
+            stopper.cancelInWarehouse(providerQueryId);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.queryrelay.registry;
+
+import dev.queryrelay.api.ErrorInfo;
+import dev.queryrelay.api.ErrorType;
+import dev.queryrelay.api.QueryStatus;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
+
+/** Stops a query with {@code TIMEOUT} once its {@code timeout} has passed since it was first accepted. */
+final class Timeouts {
+
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final WarehouseCalls calls;
+    private final Stopper stopper;
+
+    Timeouts(Clock clock, Scheduler scheduler, WarehouseCalls calls, Stopper stopper) {
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.calls = calls;
+        this.stopper = stopper;
+    }
+
+    /** Arms the query's timeout, if it has one (at once for a query restored past it). */
+    void arm(QueryLifecycle query) {
+        Duration timeout = query.request.options().timeout();
+        if (timeout == null) {
+            return;
+        }
+        Duration remaining = Duration.between(clock.instant(), query.createdAt.plus(timeout));
+        ErrorInfo error = ErrorInfo.of(ErrorType.TIMEOUT, "query exceeded its timeout of " + timeout.toMillis() + " ms");
+        try {
+            query.timeout(scheduler.schedule(calls.pool(), () -> stopper.stop(query, QueryStatus.TIMEOUT, error),
+                    remaining.isNegative() ? Duration.ZERO : remaining));
+        } catch (RejectedExecutionException e) {
+            // closing: nothing is driven any more
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package dev.queryrelay.registry;
+
+import dev.queryrelay.api.ErrorType;
+import dev.queryrelay.api.QueryRelayException;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * Every warehouse call of the registry: each runs on the bounded warehouse pool with a deadline
+ * ({@link #once}), and retryable failures are attempted again after the {@link Retry}'s back-off
+ * ({@link #retried}), waiting on the injected {@link Scheduler}. No registry thread blocks on the
+ * warehouse except the pool thread making the call.
+ */
+final class WarehouseCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(WarehouseCalls.class);
+    private static final Executor HERE = Runnable::run;
+
+    private final ExecutorService pool;
+    private final Scheduler scheduler;
+    private final Retry retry;
+    private final Duration deadline;
+
+    private WarehouseCalls(ExecutorService pool, Scheduler scheduler, Retry retry, Duration deadline) {
+        this.pool = pool;
+        this.scheduler = scheduler;
+        this.retry = retry;
+        this.deadline = deadline;
+    }
+
+    /** The pool and the retry of a registry built with {@code settings}; each retry counted in {@code retries}. */
+    static WarehouseCalls of(QueryRegistryBuilder settings, Scheduler scheduler, LongAdder retries) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.warehouseThreads, settings.warehouseThreads,
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new RegistryThreads(settings.threadNamePrefix + "-warehouse", settings.logContext));
+        pool.allowCoreThreadTimeOut(true);
+        Retry retry = Retry.of(settings.threadNamePrefix + "-warehouse", RetryConfig.custom()
+                .maxAttempts(settings.retryMaxAttempts)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                        settings.retryInitialBackoff, 2.0, 0.5, settings.retryMaxBackoff))
+                .retryOnException(Errors::isRetryable)
+                .writableStackTraceEnabled(false)
+                .build());
+        retry.getEventPublisher().onRetry(event -> {
+            retries.increment();
+            log.warn("warehouse call retried (attempt {}) in {}: {}", event.getNumberOfRetryAttempts(),
+                    event.getWaitInterval(), Errors.describe(event.getLastThrowable()));
+        });
+        return new WarehouseCalls(pool, scheduler, retry, settings.callTimeout);
+    }
+
+    Retry.Metrics retryMetrics() {
+        return retry.getMetrics();
+    }
+
+    /** Stops the pool: queued calls are dropped, running ones interrupted. */
+    void shutdownNow() {
+        pool.shutdownNow();
+    }
+
+    boolean awaitTermination(Duration wait) throws InterruptedException {
+        return pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A call made through the retry, each attempt {@linkplain #once bounded}. */
+    <T> CompletableFuture<T> call(String what, Supplier<T> call) {
+        return retried(attempt -> once(what, call, null));
+    }
+
+    /**
+     * The attempts {@code attempt.apply(1)}, {@code attempt.apply(2)}, ... until one succeeds, one
+     * fails with an error that is not retryable, or the retry's attempts are spent.
+     */
+    <T> CompletableFuture<T> retried(IntFunction<CompletableFuture<T>> attempt) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        attempt(retry.asyncContext(), 1, attempt, result);
+        return result;
+    }
+
+    private <T> void attempt(Retry.AsyncContext<T> context, int number, IntFunction<CompletableFuture<T>> attempt,
+                             CompletableFuture<T> result) {
+        CompletableFuture<T> made;
+        try {
+            made = attempt.apply(number);
+        } catch (RuntimeException e) {
+            made = CompletableFuture.failedFuture(e);
+        }
+        made.whenComplete((value, failure) -> {
+            if (failure == null) {
+                context.onComplete();
+                result.complete(value);
+                return;
+            }
+            Throwable cause = Errors.unwrap(failure);
+            long waitMillis = context.onError(cause);
+            if (waitMillis < 0) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            try {
+                scheduler.schedule(pool, () -> attempt(context, number + 1, attempt, result), Duration.ofMillis(waitMillis));
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(Errors.closed());
+            }
+        });
+    }
+
+    /**
+     * One attempt of {@code call} on the warehouse pool. At the deadline it fails with a
+     * retryable {@link ErrorType#TIMEOUT} error and the thread making the call is interrupted;
+     * should the call still return, its value goes to {@code late} (if given) instead.
+     */
+    <T> CompletableFuture<T> once(String what, Supplier<T> call, Consumer<T> late) {
+        BoundedCall<T> bounded = new BoundedCall<>(what, call, late);
+        try {
+            pool.execute(bounded);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(Errors.closed());
+        }
+        try {
+            bounded.timer = scheduler.schedule(HERE, bounded::expire, deadline);
+            if (bounded.result.isDone()) {
+                bounded.timer.cancel(false);
+            }
+        } catch (RejectedExecutionException e) {
+            // closing: the call runs without a deadline, and nothing waits for it any more
+        }
+        return bounded.result;
+    }
+
+    /** Runs a task on the warehouse pool; false when the registry is closed. */
+    boolean execute(Runnable task) {
+        try {
+            pool.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    Executor pool() {
+        return pool;
+    }
+
+    /** One call on a pool thread that the scheduler may expire; its monitor guards its fields. */
+    private final class BoundedCall<T> implements Runnable {
+        private final String what;
+        private final Supplier<T> call;
+        private final Consumer<T> late;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        volatile Future<?> timer;
+        private Thread caller;
+        private boolean expired;
+        private boolean returned;
+
+        BoundedCall(String what, Supplier<T> call, Consumer<T> late) {
+            this.what = what;
+            this.call = call;
+            this.late = late;
+        }
+
+        @Override
+        public void run() {
+            synchronized (this) {
+                if (expired) {
+                    return;
+                }
+                caller = Thread.currentThread();
+            }
+            T value = null;
+            Throwable failure = null;
+            try {
+                value = call.get();
+            } catch (Throwable e) {
+                failure = e;
+            }
+            boolean tooLate;
+            synchronized (this) {
+                caller = null;
+                returned = true;
+                tooLate = expired;
+                Thread.interrupted(); // an expiry's interrupt is for the call only
+            }
+            Future<?> deadlineTask = timer;
+            if (deadlineTask != null) {
+                deadlineTask.cancel(false);
+            }
+            if (tooLate) {
+                log.info("warehouse call {} returned {} after its deadline of {} ms", what,
+                        failure == null ? "a result" : "an error (" + Errors.describe(failure) + ")", deadline.toMillis());
+                if (failure == null && late != null) {
+                    late.accept(value);
+                }
+            } else if (failure == null) {
+                result.complete(value);
+            } else {
+                result.completeExceptionally(failure);
+            }
+        }
+
+        /** On the scheduler's thread: gives up on the call, interrupts it and fails the attempt on the pool. */
+        void expire() {
+            synchronized (this) {
+                if (returned || expired) {
+                    return;
+                }
+                expired = true;
+                if (caller != null) {
+                    caller.interrupt();
+                }
+            }
+            log.warn("warehouse call {} did not return within {} ms; it counts as a retryable timeout", what,
+                    deadline.toMillis());
+            QueryRelayException timeout = new QueryRelayException(ErrorType.TIMEOUT,
+                    "warehouse call " + what + " did not return within " + deadline.toMillis() + " ms", true, null);
+            if (!execute(() -> result.completeExceptionally(timeout))) {
+                result.completeExceptionally(timeout);
+            }
+        }
+    }
+}
