@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -70,7 +71,7 @@ public final class SnowflakeConnectionProvider implements ConnectionProvider {
             throw errors.classify("log in to " + settings.host(), e);
         }
         log.info("Connected to Snowflake at {} ({})", settings.host(), settings);
-        return new SnowflakeWarehouseConnection(pool, errors);
+        return new SnowflakeWarehouseConnection(pool, errors, Clock.systemUTC());
     }
 
     private static Connection openSession(SnowflakeSettings settings) throws SQLException {

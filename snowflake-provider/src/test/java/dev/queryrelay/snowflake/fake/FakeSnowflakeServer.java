@@ -34,9 +34,12 @@ import java.util.zip.GZIPInputStream;
 /**
  * A local fake of Snowflake's REST endpoints that the real, unmodified snowflake-jdbc driver talks
  * to over plain HTTP on 127.0.0.1 ({@code ssl=off}). It implements login (password, key pair JWT,
- * programmatic access token), synchronous and asynchronous query submission with bindings and
- * statement parameters, {@code RESULT_SCAN}, {@code SYSTEM$CANCEL_QUERY} from any session, the
- * monitoring endpoint for query status, session delete, heartbeat and telemetry, and chunked
+ * programmatic access token, OAuth access tokens from its own client-credentials token endpoint or
+ * registered ones), session parameters sent at login, session token renewal and expiry (390112,
+ * 390114), synchronous and asynchronous query submission with bindings and statement parameters,
+ * {@code RESULT_SCAN}, {@code SYSTEM$CANCEL_QUERY} from any session, the monitoring endpoint for
+ * query status (with {@code NO_DATA} right after a submission when scripted), a look-up of the
+ * user's query history by {@code QUERY_TAG}, session delete, heartbeat and telemetry, and chunked
  * results produced on demand. Tests script queries ({@link #when}), inject latency and HTTP faults
  * ({@link #failNext}), and inspect what arrived ({@link #queries()}, {@link #requestCount}).
  *
@@ -58,7 +61,10 @@ import java.util.zip.GZIPInputStream;
 public final class FakeSnowflakeServer implements AutoCloseable {
 
     /** The groups of endpoints, for faults, latency and request counts. */
-    public enum Endpoint { LOGIN, QUERY, RESULT, MONITORING, CHUNK, SESSION, TELEMETRY }
+    public enum Endpoint { LOGIN, QUERY, RESULT, MONITORING, CHUNK, SESSION, TELEMETRY, OAUTH }
+
+    /** The path of the fake's OAuth token endpoint (Snowflake's own path for it). */
+    public static final String OAUTH_TOKEN_PATH = "/oauth/token-request";
 
     public static final String ACCOUNT = "TESTACCOUNT";
 
@@ -172,6 +178,62 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         sessionParameters.put(name, value);
     }
 
+    /**
+     * Registers an OAuth client for the client-credentials grant at {@link #oauthTokenUrl()}: the
+     * access tokens it gets log in as {@code user} (authenticator {@code OAUTH}).
+     */
+    public void addOAuthClient(String clientId, String clientSecret, String user) {
+        auth.addOAuthClient(clientId, clientSecret, user);
+    }
+
+    /** Registers a static OAuth access token that logs in as {@code user}. */
+    public void addOAuthToken(String user, String accessToken) {
+        auth.addOAuthToken(user, accessToken);
+    }
+
+    /** Every OAuth access token issued or registered so far stops working (as on expiry). */
+    public void revokeOAuthTokens() {
+        auth.revokeOAuthTokens();
+    }
+
+    /** How many access tokens the token endpoint issued. */
+    public long oauthTokensIssued() {
+        return auth.oauthTokensIssued();
+    }
+
+    /** {@code http://127.0.0.1:PORT/oauth/token-request}. */
+    public String oauthTokenUrl() {
+        return "http://127.0.0.1:" + port() + OAUTH_TOKEN_PATH;
+    }
+
+    /**
+     * Every current session token expires: requests on it are answered 390112 and the driver
+     * renews it with its master token, without a new login.
+     */
+    public void expireSessionTokens() {
+        auth.expireSessionTokens();
+    }
+
+    /** Session and master tokens expire: renewal is answered 390114, so only a new login helps. */
+    public void expireMasterTokens() {
+        auth.expireMasterTokens();
+    }
+
+    /** How many session token renewals succeeded. */
+    public long renewalCount() {
+        return auth.renewalCount();
+    }
+
+    /** The session parameters the driver sent at the login of session {@code sessionId}. */
+    public Map<String, Object> sessionParameters(long sessionId) {
+        return auth.sessionParameters(sessionId);
+    }
+
+    /** How many query history look-ups arrived. */
+    public int historyLookups() {
+        return warehouse.historyLookups();
+    }
+
     /** Scripts queries whose SQL equals {@code sql} (ignoring surrounding whitespace). */
     public QueryScript when(String sql) {
         String expected = sql.strip();
@@ -189,6 +251,15 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         synchronized (queue) {
             for (int i = 0; i < times; i++) {
                 queue.add(fault);
+            }
+        }
+    }
+
+    /** Forgets the faults still queued for every endpoint. */
+    public void clearFaults() {
+        for (Deque<Fault> queue : faults.values()) {
+            synchronized (queue) {
+                queue.clear();
             }
         }
     }
@@ -260,7 +331,7 @@ public final class FakeSnowflakeServer implements AutoCloseable {
             if (fault == Fault.DROP_CONNECTION) {
                 return;
             }
-            if (fault != null) {
+            if (fault != null && fault != Fault.LOSE_ANSWER) {
                 exchange.sendResponseHeaders(fault.httpStatus(), -1);
                 return;
             }
@@ -268,8 +339,15 @@ public final class FakeSnowflakeServer implements AutoCloseable {
                 serveChunk(exchange, path);
                 return;
             }
+            if (endpoint == Endpoint.OAUTH) {
+                serveOAuthToken(exchange);
+                return;
+            }
             JsonNode body = readBody(exchange);
-            send(exchange, route(exchange, path, body));
+            ObjectNode answer = route(exchange, path, body);
+            if (fault != Fault.LOSE_ANSWER) {
+                send(exchange, answer);
+            }
         } catch (RuntimeException e) {
             send(exchange, Envelopes.error(0, "XX000", "fake server error: " + e, null));
         }
@@ -282,7 +360,15 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         if (path.equals("/telemetry/send")) {
             return Envelopes.ok(NullNode.getInstance());
         }
-        FakeAuth.Session session = auth.session(exchange.getRequestHeaders().getFirst("Authorization"));
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (path.equals("/session/token-request")) {
+            return renew(authorization, body);
+        }
+        if (auth.isExpired(authorization)) {
+            return Envelopes.envelope(false, "390112", "Your session has expired. Please login again.",
+                    NullNode.getInstance());
+        }
+        FakeAuth.Session session = auth.session(authorization);
         if (session == null) {
             return Envelopes.envelope(false, "390111", "Session no longer exists.  New login required to access the service.",
                     NullNode.getInstance());
@@ -297,7 +383,7 @@ public final class FakeSnowflakeServer implements AutoCloseable {
             return Envelopes.ok(NullNode.getInstance());
         }
         if (path.equals("/queries/v1/query-request")) {
-            return warehouse.submit(body, session.id());
+            return warehouse.submit(body, session.id(), requestId(query));
         }
         Matcher result = QUERY_RESULT_PATH.matcher(path);
         if (result.matches()) {
@@ -337,6 +423,46 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         return Envelopes.ok(data);
     }
 
+    private ObjectNode renew(String authorization, JsonNode body) {
+        FakeAuth.Renewal renewal = auth.renew(authorization, body.path("oldSessionToken").asText(null));
+        if (renewal.session() == null) {
+            String message = "390114".equals(renewal.errorCode())
+                    ? "Authentication token has expired.  The user must authenticate again."
+                    : "Session no longer exists.  New login required to access the service.";
+            return Envelopes.envelope(false, renewal.errorCode(), message, NullNode.getInstance());
+        }
+        ObjectNode data = JSON.createObjectNode();
+        data.put("sessionToken", renewal.session().token());
+        data.put("validityInSecondsST", 3600);
+        data.put("masterToken", renewal.session().masterToken());
+        data.put("validityInSecondsMT", 14400);
+        data.put("sessionId", renewal.session().id());
+        return Envelopes.ok(data);
+    }
+
+    /** The client-credentials grant: a form body, client id and secret in a Basic header. */
+    private void serveOAuthToken(HttpExchange exchange) throws IOException {
+        String form = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String token = auth.issueOAuthToken(exchange.getRequestHeaders().getFirst("Authorization"), form);
+        ObjectNode answer = JSON.createObjectNode();
+        int status;
+        if (token == null) {
+            status = 401;
+            answer.put("error", "invalid_client");
+        } else {
+            status = 200;
+            answer.put("access_token", token);
+            answer.put("token_type", "Bearer");
+            answer.put("expires_in", 600);
+        }
+        byte[] bytes = JSON.writeValueAsBytes(answer);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
     private void serveChunk(HttpExchange exchange, String path) throws IOException {
         Matcher chunk = CHUNK_PATH.matcher(path);
         byte[] body = chunk.matches() ? warehouse.chunk(chunk.group(1), Integer.parseInt(chunk.group(2))) : null;
@@ -358,6 +484,19 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         }
     }
 
+    /** The {@code requestId} URL parameter: the driver keeps it when it retries a request. */
+    private static String requestId(String query) {
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("requestId=")) {
+                return pair.substring("requestId=".length());
+            }
+        }
+        return null;
+    }
+
     private static Endpoint endpointOf(String path) {
         if (path.startsWith("/session/v1/login-request")) {
             return Endpoint.LOGIN;
@@ -376,6 +515,9 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         }
         if (path.startsWith("/telemetry/")) {
             return Endpoint.TELEMETRY;
+        }
+        if (path.equals(OAUTH_TOKEN_PATH)) {
+            return Endpoint.OAUTH;
         }
         return Endpoint.SESSION;
     }
