@@ -23,10 +23,11 @@ import java.util.Map;
  *   <li>any other {@code NAME}: handed to the driver as connection property {@code NAME}
  *       unchanged ({@code user}, {@code password}, {@code authenticator}, {@code private_key_file},
  *       {@code private_key_pwd}, {@code token}, {@code warehouse}, {@code db}, {@code schema},
- *       {@code role}, ...). Defaults: {@code JDBC_QUERY_RESULT_FORMAT=JSON},
- *       {@code JDBC_USE_SESSION_TIMEZONE=true}.</li>
- *   <li>{@code NAME-file}: property {@code NAME} read from that file (trailing newlines removed);
- *       for secrets.</li>
+ *       {@code role}, ...). Defaults: {@link SnowflakeSettings#DRIVER_DEFAULTS} (result format and
+ *       timeouts); the session parameters {@link SnowflakeSettings#SESSION_PARAMETERS} are always
+ *       set and may not be configured.</li>
+ *   <li>{@code NAME-file}: property {@code NAME} read from that file (trailing newlines removed),
+ *       at start and again at each login, so rotated secrets are picked up.</li>
  *   <li>{@code queryrelay.pool-size} (default 8, the worker's default worker.warehouse-threads): sessions kept open between calls.</li>
  * </ul>
  *
