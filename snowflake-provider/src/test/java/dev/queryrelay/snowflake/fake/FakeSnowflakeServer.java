@@ -1,15 +1,11 @@
 package dev.queryrelay.snowflake.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
@@ -24,12 +20,10 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A local fake of Snowflake's REST endpoints that the real, unmodified snowflake-jdbc driver talks
@@ -68,14 +62,13 @@ public final class FakeSnowflakeServer implements AutoCloseable {
 
     public static final String ACCOUNT = "TESTACCOUNT";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern QUERY_RESULT_PATH = Pattern.compile("/queries/([^/]+)/result");
-    private static final Pattern MONITORING_PATH = Pattern.compile("/monitoring/queries/([^/]+)");
     private static final Pattern CHUNK_PATH = Pattern.compile("/fake-chunks/([^/]+)/(\\d+)");
 
     private final HttpServer http;
     private final ExecutorService executor;
     private final FakeAuth auth = new FakeAuth(ACCOUNT);
+    private final FakeLogins logins;
+    private final FakeRoutes routes;
     private final FakeWarehouse warehouse;
     private final Map<Endpoint, Deque<Fault>> faults = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, Duration> latency = new ConcurrentHashMap<>();
@@ -94,6 +87,8 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         http.createContext("/", this::handle);
         this.warehouse = new FakeWarehouse(new ResultWriter(inlineRows, chunkRows),
                 "http://127.0.0.1:" + http.getAddress().getPort() + "/fake-chunks/");
+        this.logins = new FakeLogins(auth, sessionParameters);
+        this.routes = new FakeRoutes(auth, warehouse, logins);
         for (Endpoint endpoint : Endpoint.values()) {
             faults.put(endpoint, new ArrayDeque<>());
             requests.put(endpoint, new AtomicInteger());
@@ -326,7 +321,7 @@ public final class FakeSnowflakeServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             Endpoint endpoint = endpointOf(path);
             requests.get(endpoint).incrementAndGet();
-            delay(latency.get(endpoint));
+            FakeHttp.delay(latency.get(endpoint));
             Fault fault = nextFault(endpoint);
             if (fault == Fault.DROP_CONNECTION) {
                 return;
@@ -340,126 +335,16 @@ public final class FakeSnowflakeServer implements AutoCloseable {
                 return;
             }
             if (endpoint == Endpoint.OAUTH) {
-                serveOAuthToken(exchange);
+                logins.serveOAuthToken(exchange);
                 return;
             }
-            JsonNode body = readBody(exchange);
-            ObjectNode answer = route(exchange, path, body);
+            JsonNode body = FakeHttp.readBody(exchange);
+            ObjectNode answer = routes.route(exchange, path, body);
             if (fault != Fault.LOSE_ANSWER) {
-                send(exchange, answer);
+                FakeHttp.send(exchange, answer);
             }
         } catch (RuntimeException e) {
-            send(exchange, Envelopes.error(0, "XX000", "fake server error: " + e, null));
-        }
-    }
-
-    private ObjectNode route(HttpExchange exchange, String path, JsonNode body) {
-        if (path.equals("/session/v1/login-request")) {
-            return login(body);
-        }
-        if (path.equals("/telemetry/send")) {
-            return Envelopes.ok(NullNode.getInstance());
-        }
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-        if (path.equals("/session/token-request")) {
-            return renew(authorization, body);
-        }
-        if (auth.isExpired(authorization)) {
-            return Envelopes.envelope(false, "390112", "Your session has expired. Please login again.",
-                    NullNode.getInstance());
-        }
-        FakeAuth.Session session = auth.session(authorization);
-        if (session == null) {
-            return Envelopes.envelope(false, "390111", "Session no longer exists.  New login required to access the service.",
-                    NullNode.getInstance());
-        }
-        String query = exchange.getRequestURI().getQuery();
-        if (path.equals("/session") && query != null && query.contains("delete=true")) {
-            warehouse.abortQueriesOf(session.id());
-            auth.delete(session);
-            return Envelopes.ok(NullNode.getInstance());
-        }
-        if (path.equals("/session/heartbeat") || path.equals("/queries/v1/abort-request")) {
-            return Envelopes.ok(NullNode.getInstance());
-        }
-        if (path.equals("/queries/v1/query-request")) {
-            return warehouse.submit(body, session.id(), requestId(query));
-        }
-        Matcher result = QUERY_RESULT_PATH.matcher(path);
-        if (result.matches()) {
-            return warehouse.syncAnswer(result.group(1));
-        }
-        Matcher monitoring = MONITORING_PATH.matcher(path);
-        if (monitoring.matches()) {
-            return warehouse.monitoring(monitoring.group(1));
-        }
-        return Envelopes.envelope(false, "000404", "fake: no such endpoint " + path, NullNode.getInstance());
-    }
-
-    private ObjectNode login(JsonNode body) {
-        FakeAuth.Session session = auth.login(body.path("data"));
-        if (session == null) {
-            ObjectNode data = JSON.createObjectNode().put("nextAction", "RETRY_LOGIN");
-            return Envelopes.envelope(false, "390100", "Incorrect username or password was specified.", data);
-        }
-        ObjectNode data = JSON.createObjectNode();
-        data.put("token", session.token());
-        data.put("masterToken", session.masterToken());
-        data.put("validityInSeconds", 3600);
-        data.put("masterValidityInSeconds", 14400);
-        data.put("sessionId", session.id());
-        data.put("serverVersion", "9.99.0");
-        Map<String, JsonNode> effective = new LinkedHashMap<>();
-        sessionParameters.forEach((name, value) -> effective.put(name, JSON.valueToTree(value)));
-        body.path("data").path("SESSION_PARAMETERS").fields()
-                .forEachRemaining(e -> effective.put(e.getKey().toUpperCase(), e.getValue()));
-        var parameters = data.putArray("parameters");
-        effective.forEach((name, value) -> parameters.addObject().put("name", name).set("value", value));
-        ObjectNode info = data.putObject("sessionInfo");
-        info.put("databaseName", "TESTDB");
-        info.put("schemaName", "PUBLIC");
-        info.put("warehouseName", "TESTWH");
-        info.put("roleName", "TESTROLE");
-        return Envelopes.ok(data);
-    }
-
-    private ObjectNode renew(String authorization, JsonNode body) {
-        FakeAuth.Renewal renewal = auth.renew(authorization, body.path("oldSessionToken").asText(null));
-        if (renewal.session() == null) {
-            String message = "390114".equals(renewal.errorCode())
-                    ? "Authentication token has expired.  The user must authenticate again."
-                    : "Session no longer exists.  New login required to access the service.";
-            return Envelopes.envelope(false, renewal.errorCode(), message, NullNode.getInstance());
-        }
-        ObjectNode data = JSON.createObjectNode();
-        data.put("sessionToken", renewal.session().token());
-        data.put("validityInSecondsST", 3600);
-        data.put("masterToken", renewal.session().masterToken());
-        data.put("validityInSecondsMT", 14400);
-        data.put("sessionId", renewal.session().id());
-        return Envelopes.ok(data);
-    }
-
-    /** The client-credentials grant: a form body, client id and secret in a Basic header. */
-    private void serveOAuthToken(HttpExchange exchange) throws IOException {
-        String form = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        String token = auth.issueOAuthToken(exchange.getRequestHeaders().getFirst("Authorization"), form);
-        ObjectNode answer = JSON.createObjectNode();
-        int status;
-        if (token == null) {
-            status = 401;
-            answer.put("error", "invalid_client");
-        } else {
-            status = 200;
-            answer.put("access_token", token);
-            answer.put("token_type", "Bearer");
-            answer.put("expires_in", 600);
-        }
-        byte[] bytes = JSON.writeValueAsBytes(answer);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+            FakeHttp.send(exchange, Envelopes.error(0, "XX000", "fake server error: " + e, null));
         }
     }
 
@@ -470,11 +355,7 @@ public final class FakeSnowflakeServer implements AutoCloseable {
             exchange.sendResponseHeaders(404, -1);
             return;
         }
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        FakeHttp.sendBytes(exchange, 200, body);
     }
 
     private Fault nextFault(Endpoint endpoint) {
@@ -484,18 +365,6 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         }
     }
 
-    /** The {@code requestId} URL parameter: the driver keeps it when it retries a request. */
-    private static String requestId(String query) {
-        if (query == null) {
-            return null;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.startsWith("requestId=")) {
-                return pair.substring("requestId=".length());
-            }
-        }
-        return null;
-    }
 
     private static Endpoint endpointOf(String path) {
         if (path.startsWith("/session/v1/login-request")) {
@@ -522,32 +391,6 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         return Endpoint.SESSION;
     }
 
-    private static void delay(Duration delay) {
-        if (delay == null || delay.isZero()) {
-            return;
-        }
-        try {
-            TimeUnit.NANOSECONDS.sleep(delay.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
-    private static JsonNode readBody(HttpExchange exchange) throws IOException {
-        InputStream in = exchange.getRequestBody();
-        if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-            in = new GZIPInputStream(in);
-        }
-        byte[] bytes = in.readAllBytes();
-        return bytes.length == 0 ? NullNode.getInstance() : JSON.readTree(bytes);
-    }
 
-    private static void send(HttpExchange exchange, ObjectNode response) throws IOException {
-        byte[] body = JSON.writeValueAsBytes(response);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
 }
