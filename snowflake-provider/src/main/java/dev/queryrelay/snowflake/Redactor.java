@@ -1,5 +1,6 @@
 package dev.queryrelay.snowflake;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -14,10 +15,23 @@ final class Redactor {
     static final String MASK = "****";
     private static final int MIN_SECRET_LENGTH = 4;
 
-    private final List<String> secrets;
+    private volatile List<String> secrets;
 
     Redactor(List<String> secrets) {
-        this.secrets = secrets.stream()
+        this.secrets = normalize(secrets);
+    }
+
+    /** Learns one more secret value (e.g. a rotated token read again from its file). */
+    synchronized void add(String secret) {
+        if (secret != null && !secrets.contains(secret)) {
+            List<String> more = new ArrayList<>(secrets);
+            more.add(secret);
+            secrets = normalize(more);
+        }
+    }
+
+    private static List<String> normalize(List<String> secrets) {
+        return secrets.stream()
                 .filter(Objects::nonNull)
                 .filter(s -> s.length() >= MIN_SECRET_LENGTH)
                 .distinct()
@@ -41,6 +55,7 @@ final class Redactor {
     }
 
     boolean containsSecret(String text) {
-        return text != null && secrets.stream().anyMatch(text::contains);
+        List<String> known = secrets;
+        return text != null && known.stream().anyMatch(text::contains);
     }
 }

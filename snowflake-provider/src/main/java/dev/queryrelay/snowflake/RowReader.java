@@ -2,7 +2,6 @@ package dev.queryrelay.snowflake;
 
 import dev.queryrelay.api.ColumnMeta;
 import dev.queryrelay.api.JsonValue;
-import net.snowflake.client.internal.jdbc.SnowflakeTimestampWithTimezone;
 
 import java.math.BigDecimal;
 import java.sql.Date;
@@ -14,6 +13,8 @@ import java.sql.Types;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
@@ -31,9 +32,9 @@ import java.util.TimeZone;
  *       TIMESTAMP_NTZ: {@link LocalDateTime}, read as UTC so no JVM time zone (or its daylight
  *       saving gaps) touches the wall-clock value; TIMESTAMP_LTZ: {@link OffsetDateTime} in the
  *       session's time zone; TIMESTAMP_TZ: {@link OffsetDateTime} with the value's own offset.
- *       The zone comes from the driver's timestamp type when the session has
- *       {@code JDBC_USE_SESSION_TIMEZONE=true} (Snowflake's default), else the instant is given
- *       in UTC. Nanoseconds are kept.</li>
+ *       Both are parsed from the driver's text, which the session formats as ISO-8601 with the
+ *       offset ({@link SnowflakeSettings#SESSION_PARAMETERS}), so no driver-internal class is
+ *       needed; text in another format falls back to the instant in UTC. Nanoseconds are kept.</li>
  *   <li>BINARY: {@code byte[]}. VARIANT, OBJECT, ARRAY (and MAP): {@link JsonValue}.</li>
  *   <li>Anything else (text, GEOGRAPHY, VECTOR, intervals): the driver's string.</li>
  * </ul>
@@ -120,7 +121,7 @@ final class RowReader {
             case "DATE" -> RowReader::date;
             case "TIME" -> RowReader::time;
             case "TIMESTAMP_NTZ" -> (rs, i) -> wallClock(rs.getTimestamp(i, utc));
-            case "TIMESTAMP_LTZ", "TIMESTAMP_TZ" -> (rs, i) -> zoned(rs.getTimestamp(i));
+            case "TIMESTAMP_LTZ", "TIMESTAMP_TZ" -> RowReader::zoned;
             case "BINARY" -> (rs, i) -> rs.getBytes(i);
             case "VARIANT", "OBJECT", "ARRAY", "MAP" -> RowReader::json;
             default -> jdbcType == Types.BINARY || jdbcType == Types.VARBINARY
@@ -156,19 +157,18 @@ final class RowReader {
         return utcValue == null ? null : LocalDateTime.ofInstant(utcValue.toInstant(), ZoneOffset.UTC);
     }
 
-    /**
-     * The driver's {@code SnowflakeTimestampWithTimezone} (an internal class of snowflake-jdbc
-     * 4.x; no public API exposes the zone) carries the session zone (LTZ) or the value's offset
-     * (TZ). Without it only the instant is known.
-     */
-    private static Object zoned(Timestamp value) {
-        if (value == null) {
+    /** ISO-8601 text with an offset, as the session's timestamp output formats produce it. */
+    private static Object zoned(ResultSet rs, int column) throws SQLException {
+        String text = rs.getString(column);
+        if (text == null) {
             return null;
         }
-        if (value instanceof SnowflakeTimestampWithTimezone withZone) {
-            return withZone.toZonedDateTime().toOffsetDateTime();
+        try {
+            return OffsetDateTime.parse(text.strip(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        } catch (DateTimeParseException notIso) {
+            Timestamp value = rs.getTimestamp(column);
+            return value == null ? null : value.toInstant().atOffset(ZoneOffset.UTC);
         }
-        return value.toInstant().atOffset(ZoneOffset.UTC);
     }
 
     private static Object json(ResultSet rs, int column) throws SQLException {

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -22,10 +23,11 @@ import java.util.Map;
  *   <li>any other {@code NAME}: handed to the driver as connection property {@code NAME}
  *       unchanged ({@code user}, {@code password}, {@code authenticator}, {@code private_key_file},
  *       {@code private_key_pwd}, {@code token}, {@code warehouse}, {@code db}, {@code schema},
- *       {@code role}, ...). Defaults: {@code JDBC_QUERY_RESULT_FORMAT=JSON},
- *       {@code JDBC_USE_SESSION_TIMEZONE=true}.</li>
- *   <li>{@code NAME-file}: property {@code NAME} read from that file (trailing newlines removed);
- *       for secrets.</li>
+ *       {@code role}, ...). Defaults: {@link SnowflakeSettings#DRIVER_DEFAULTS} (result format and
+ *       timeouts); the session parameters {@link SnowflakeSettings#SESSION_PARAMETERS} are always
+ *       set and may not be configured.</li>
+ *   <li>{@code NAME-file}: property {@code NAME} read from that file (trailing newlines removed),
+ *       at start and again at each login, so rotated secrets are picked up.</li>
  *   <li>{@code queryrelay.pool-size} (default 8, the worker's default worker.warehouse-threads): sessions kept open between calls.</li>
  * </ul>
  *
@@ -70,7 +72,7 @@ public final class SnowflakeConnectionProvider implements ConnectionProvider {
             throw errors.classify("log in to " + settings.host(), e);
         }
         log.info("Connected to Snowflake at {} ({})", settings.host(), settings);
-        return new SnowflakeWarehouseConnection(pool, errors);
+        return new SnowflakeWarehouseConnection(pool, errors, Clock.systemUTC());
     }
 
     private static Connection openSession(SnowflakeSettings settings) throws SQLException {

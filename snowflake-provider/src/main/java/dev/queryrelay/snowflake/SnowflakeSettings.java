@@ -30,12 +30,35 @@ final class SnowflakeSettings {
     static final int MAX_POOL_SIZE = 1_000;
     static final String URL_PREFIX = "jdbc:snowflake://";
     /**
-     * Session parameters the provider sets unless configured: JSON results (the format the row
-     * conversion is tested with) and timestamps that carry their zone (keeps TIMESTAMP_TZ offsets
-     * and TIME nanoseconds).
+     * Driver properties the provider sets unless configured (in any case): JSON results (the
+     * format the row conversion is tested with), timestamps that carry their zone (keeps TIME
+     * nanoseconds), and timeouts that keep one call from holding a thread for minutes: the
+     * driver's own defaults are a 300 s socket read timeout, 300 s login and retry budgets,
+     * 7 HTTP retries and no limit on a query request's retries. {@code loginTimeout} (s) is also
+     * the retry budget of a status request, {@code networkTimeout} (ms) that of a query request.
      */
-    static final Map<String, String> DRIVER_DEFAULTS =
-            Map.of("JDBC_QUERY_RESULT_FORMAT", "JSON", "JDBC_USE_SESSION_TIMEZONE", "true");
+    static final Map<String, String> DRIVER_DEFAULTS = Map.of(
+            "JDBC_QUERY_RESULT_FORMAT", "JSON",
+            "JDBC_USE_SESSION_TIMEZONE", "true",
+            "loginTimeout", "60",
+            "networkTimeout", "120000",
+            "maxHttpRetries", "3",
+            "HTTP_CLIENT_SOCKET_TIMEOUT", "60000",
+            "HTTP_CLIENT_CONNECTION_TIMEOUT", "10000");
+    /** The ISO-8601 output format set for TIMESTAMP_LTZ and TIMESTAMP_TZ values. */
+    static final String ISO_TIMESTAMP_FORMAT = "YYYY-MM-DD\"T\"HH24:MI:SS.FF9TZH:TZM";
+    /**
+     * Session parameters set on every session at login, which a setting may not change:
+     * {@code ABORT_DETACHED_QUERY=FALSE} (else Snowflake may abort an asynchronous query minutes
+     * after the session that started it is gone), {@code MULTI_STATEMENT_COUNT=1} (one statement
+     * per query, so a query cannot change its session for later ones), and ISO-8601 text for
+     * zoned timestamps (so their offset is read from text, see {@link RowReader}).
+     */
+    static final Map<String, String> SESSION_PARAMETERS = Map.of(
+            "ABORT_DETACHED_QUERY", "FALSE",
+            "MULTI_STATEMENT_COUNT", "1",
+            "TIMESTAMP_LTZ_OUTPUT_FORMAT", ISO_TIMESTAMP_FORMAT,
+            "TIMESTAMP_TZ_OUTPUT_FORMAT", ISO_TIMESTAMP_FORMAT);
 
     private static final String KEY_PREFIX = "provider.";
     private static final Set<String> OWN_KEYS = Set.of(POOL_SIZE);
@@ -43,14 +66,21 @@ final class SnowflakeSettings {
     private static final List<String> SECRET_HINTS =
             List.of("password", "pwd", "token", "secret", "passcode", "private_key");
 
+    /** A property whose value is read from a file at each login. */
+    private record FileProperty(String key, String path, boolean secret) {
+    }
+
     private final String url;
     private final Properties driverProperties;
+    private final Map<String, FileProperty> fileProperties;
     private final int poolSize;
     private final Redactor redactor;
 
-    private SnowflakeSettings(String url, Properties driverProperties, int poolSize, Redactor redactor) {
+    private SnowflakeSettings(String url, Properties driverProperties, Map<String, FileProperty> fileProperties,
+                              int poolSize, Redactor redactor) {
         this.url = url;
         this.driverProperties = driverProperties;
+        this.fileProperties = Map.copyOf(fileProperties);
         this.poolSize = poolSize;
         this.redactor = redactor;
     }
@@ -63,6 +93,7 @@ final class SnowflakeSettings {
     static SnowflakeSettings from(Map<String, String> config) {
         Objects.requireNonNull(config, "config");
         Map<String, String> values = new TreeMap<>();
+        Map<String, FileProperty> files = new TreeMap<>();
         List<String> secrets = new ArrayList<>();
         for (Map.Entry<String, String> entry : new TreeMap<>(config).entrySet()) {
             String key = entry.getKey();
@@ -77,7 +108,9 @@ final class SnowflakeSettings {
                 }
                 String value = readFile(key, entry.getValue());
                 values.put(name, value);
-                if (!NOT_SECRET.contains(name.toLowerCase(Locale.ROOT))) {
+                boolean secret = !NOT_SECRET.contains(name.toLowerCase(Locale.ROOT));
+                files.put(name, new FileProperty(key, entry.getValue(), secret));
+                if (secret) {
                     secrets.add(value);
                 }
             } else {
@@ -105,6 +138,9 @@ final class SnowflakeSettings {
                             + " (known: " + KEY_PREFIX + POOL_SIZE + ")");
                 }
                 poolSize = parsePoolSize(entry.getValue());
+            } else if (SESSION_PARAMETERS.keySet().stream().anyMatch(key::equalsIgnoreCase)) {
+                throw QueryRelayException.validation("setting " + KEY_PREFIX + key
+                        + " cannot be changed: the provider sets it on every session (see docs/providers.md)");
             } else {
                 driverProperties.setProperty(key, entry.getValue());
             }
@@ -114,7 +150,8 @@ final class SnowflakeSettings {
                 driverProperties.setProperty(name, value);
             }
         });
-        return new SnowflakeSettings(url.strip(), driverProperties, poolSize, new Redactor(secrets));
+        driverProperties.putAll(SESSION_PARAMETERS);
+        return new SnowflakeSettings(url.strip(), driverProperties, files, poolSize, new Redactor(secrets));
     }
 
     /** The JDBC URL. May carry properties of its own, so it is not logged; see {@link #host()}. */
@@ -135,10 +172,23 @@ final class SnowflakeSettings {
         return rest.substring(0, end);
     }
 
-    /** A copy of the connection properties for the driver (they include secrets). */
+    /**
+     * The connection properties for one login (they include secrets): {@code NAME-file}
+     * properties are read again each time, so a rotated token or password is picked up by the
+     * next login without a restart.
+     *
+     * @throws QueryRelayException {@code VALIDATION} when such a file cannot be read any more
+     */
     Properties driverProperties() {
         Properties copy = new Properties();
         copy.putAll(driverProperties);
+        fileProperties.forEach((name, file) -> {
+            String value = readFile(file.key(), file.path());
+            if (file.secret()) {
+                redactor.add(value);
+            }
+            copy.setProperty(name, value);
+        });
         return copy;
     }
 

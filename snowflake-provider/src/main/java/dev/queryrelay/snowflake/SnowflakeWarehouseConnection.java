@@ -19,10 +19,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -30,13 +35,25 @@ import java.util.regex.Pattern;
  * ({@code executeAsyncQuery}); status, results and cancel work by query id from any session of
  * the same user, in this process or another: status through the monitoring endpoint, results
  * through {@code RESULT_SCAN} (only after the status says the query succeeded, since the driver
- * would otherwise block), cancel through {@code SYSTEM$CANCEL_QUERY}.
+ * would otherwise block), cancel through {@code SYSTEM$CANCEL_QUERY}. Every query carries its
+ * QueryRelay query id in its {@code QUERY_TAG}, and {@link #findStarted} looks it up by that tag
+ * in the user's query history ({@code INFORMATION_SCHEMA.QUERY_HISTORY_BY_USER}).
  */
 final class SnowflakeWarehouseConnection implements WarehouseConnection {
 
     /** Snowflake query ids; checked before an id is put into SQL text. */
     static final Pattern QUERY_ID = Pattern.compile("[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}");
     private static final int MAX_TRACKED_STARTS = 10_000;
+    /** Query history table functions reach 7 days back; stay clear of that edge. */
+    static final Duration HISTORY_REACH = Duration.ofDays(7).minusHours(1);
+    /** How much earlier than the query's creation its execution may seem to start (clock skew). */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /** The most history rows one look-up scans (Snowflake's maximum for RESULT_LIMIT). */
+    static final int HISTORY_LIMIT = 10_000;
+    /** The look-up; the placeholder takes the tag member, the time is an epoch-millisecond literal. */
+    static final String HISTORY_SQL = "select query_id from table(information_schema.query_history_by_user("
+            + "end_time_range_start => to_timestamp_ltz(%d, 3), result_limit => " + HISTORY_LIMIT + ")) "
+            + "where contains(query_tag, ?) order by start_time desc limit 1";
     private static final Logger log = LoggerFactory.getLogger(SnowflakeWarehouseConnection.class);
 
     private final SessionPool pool;
@@ -53,9 +70,12 @@ final class SnowflakeWarehouseConnection implements WarehouseConnection {
                 }
             });
 
-    SnowflakeWarehouseConnection(SessionPool pool, SnowflakeErrors errors) {
+    private final Clock clock;
+
+    SnowflakeWarehouseConnection(SessionPool pool, SnowflakeErrors errors, Clock clock) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.errors = Objects.requireNonNull(errors, "errors");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
@@ -89,6 +109,10 @@ final class SnowflakeWarehouseConnection implements WarehouseConnection {
         }
         pool.release(polled.session());
         WarehouseStatus status = StatusMapping.map(polled.value());
+        if (status.state() == WarehouseState.UNKNOWN && home != null) {
+            log.debug("Snowflake query {} accepted here but not reported yet (NO_DATA); still running", providerQueryId);
+            return WarehouseStatus.running();
+        }
         if (home != null && (status.state() == WarehouseState.SUCCEEDED || status.state() == WarehouseState.FAILED)) {
             startedOn.remove(providerQueryId);
             if (polled.session() != home) {
@@ -97,6 +121,43 @@ final class SnowflakeWarehouseConnection implements WarehouseConnection {
         }
         log.trace("Snowflake query {} status {} -> {}", providerQueryId, polled.value().getStatus(), status.state());
         return status;
+    }
+
+    /**
+     * Looks the query up by the {@code QUERY_TAG} member that {@link #start} set, in the user's
+     * query history from {@code notBefore} (less {@link #CLOCK_SKEW}, at most
+     * {@link #HISTORY_REACH} back), among the user's {@link #HISTORY_LIMIT} most recent queries.
+     * Needs a current database ({@code db} setting) for {@code INFORMATION_SCHEMA}.
+     */
+    @Override
+    public Optional<String> findStarted(String queryId, Instant notBefore) {
+        Objects.requireNonNull(queryId, "queryId");
+        Objects.requireNonNull(notBefore, "notBefore");
+        Instant earliest = notBefore.minus(CLOCK_SKEW);
+        Instant reach = clock.instant().minus(HISTORY_REACH);
+        if (earliest.isBefore(reach)) {
+            earliest = reach;
+        }
+        String sql = String.format(Locale.ROOT, HISTORY_SQL, earliest.toEpochMilli());
+        String member = StatementSetup.queryIdMember(queryId);
+        try {
+            String found = pool.withSession(session -> {
+                try (PreparedStatement statement = session.prepareStatement(sql)) {
+                    statement.setString(1, member);
+                    try (ResultSet rs = statement.executeQuery()) {
+                        return rs.next() ? rs.getString(1) : null;
+                    }
+                }
+            });
+            if (found == null || !QUERY_ID.matcher(found).matches()) {
+                log.debug("No Snowflake query found for query {} since {}", queryId, earliest);
+                return Optional.empty();
+            }
+            log.info("Query {} was already started as Snowflake query {}; following it", queryId, found);
+            return Optional.of(found);
+        } catch (SQLException | RuntimeException e) {
+            throw classify("look up query " + queryId + " in the query history", e);
+        }
     }
 
     @Override
@@ -173,9 +234,7 @@ final class SnowflakeWarehouseConnection implements WarehouseConnection {
     }
 
     private static void configure(SnowflakeStatement statement, StatementSetup setup) throws SQLException {
-        if (setup.queryTag() != null) {
-            statement.setParameter("QUERY_TAG", setup.queryTag());
-        }
+        statement.setParameter("QUERY_TAG", setup.queryTag());
         if (setup.timeoutSeconds() > 0) {
             statement.setAsyncQueryTimeout(setup.timeoutSeconds());
         }

@@ -11,25 +11,30 @@ import java.sql.Types;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What a query start sets on its statement: the {@code QUERY_TAG} (the command's tags as a JSON
- * object with sorted keys), the {@code STATEMENT_TIMEOUT_IN_SECONDS} (the query's timeout,
+ * What a query start sets on its statement: the {@code QUERY_TAG} (the command's tags and the
+ * QueryRelay query id under {@link #QUERY_ID_TAG}, as a JSON object with sorted keys, so that
+ * {@link SnowflakeWarehouseConnection#findStarted} can find the execution again), the {@code STATEMENT_TIMEOUT_IN_SECONDS} (the query's timeout,
  * rounded up to whole seconds) and the bind values. Validated before any call to Snowflake.
  *
- * @param queryTag       the tag, or null for none
+ * @param queryTag       the tag
  * @param timeoutSeconds the statement timeout, or 0 for none
  * @param bindings       the positional bind values
  */
 record StatementSetup(String queryTag, int timeoutSeconds, List<Object> bindings) {
 
+    /** The tag key that carries the QueryRelay query id; a command's own tags may not use it. */
+    static final String QUERY_ID_TAG = "queryrelay.query_id";
     /** Snowflake's longest {@code QUERY_TAG}. */
     static final int MAX_QUERY_TAG = 2_000;
     /** Snowflake's largest {@code STATEMENT_TIMEOUT_IN_SECONDS} (7 days). */
     static final int MAX_TIMEOUT_SECONDS = 604_800;
 
     StatementSetup {
+        Objects.requireNonNull(queryTag, "queryTag");
         bindings = bindings == null ? List.of() : bindings;
     }
 
@@ -42,7 +47,8 @@ record StatementSetup(String queryTag, int timeoutSeconds, List<Object> bindings
                         + value.getClass().getSimpleName() + " (use null, boolean, number or string)");
             }
         }
-        return new StatementSetup(queryTag(request.tags()), timeoutSeconds(request.options().timeout()), bindings);
+        StatementPolicy.check(request.sql());
+        return new StatementSetup(queryTag(request.queryId(), request.tags()), timeoutSeconds(request.options().timeout()), bindings);
     }
 
     /** Binds the values to {@code ps} (positions from 1). */
@@ -71,12 +77,14 @@ record StatementSetup(String queryTag, int timeoutSeconds, List<Object> bindings
         }
     }
 
-    static String queryTag(Map<String, String> tags) {
-        if (tags.isEmpty()) {
-            return null;
+    static String queryTag(String queryId, Map<String, String> tags) {
+        if (tags.containsKey(QUERY_ID_TAG)) {
+            throw QueryRelayException.validation("tag " + QUERY_ID_TAG + " is reserved: QueryRelay sets it to the query id");
         }
+        Map<String, String> all = new TreeMap<>(tags);
+        all.put(QUERY_ID_TAG, queryId);
         StringBuilder json = new StringBuilder("{");
-        new TreeMap<>(tags).forEach((key, value) -> {
+        all.forEach((key, value) -> {
             if (json.length() > 1) {
                 json.append(',');
             }
@@ -87,9 +95,22 @@ record StatementSetup(String queryTag, int timeoutSeconds, List<Object> bindings
         String tag = json.append('}').toString();
         if (tag.length() > MAX_QUERY_TAG) {
             throw QueryRelayException.validation("tags are too long for Snowflake's QUERY_TAG: " + tag.length()
-                    + " characters as JSON, at most " + MAX_QUERY_TAG);
+                    + " characters as JSON with the query id, at most " + MAX_QUERY_TAG);
         }
         return tag;
+    }
+
+    /**
+     * The text that the {@code QUERY_TAG} of a query started for {@code queryId} contains, and no
+     * other query's tag does: the JSON member {@code "queryrelay.query_id":"<id>"}. A tag value
+     * that merely mentions it holds it with escaped quotes, so it does not match.
+     */
+    static String queryIdMember(String queryId) {
+        StringBuilder json = new StringBuilder();
+        appendString(json, QUERY_ID_TAG);
+        json.append(':');
+        appendString(json, queryId);
+        return json.toString();
     }
 
     static int timeoutSeconds(Duration timeout) {

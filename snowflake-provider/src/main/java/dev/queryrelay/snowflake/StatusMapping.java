@@ -3,6 +3,11 @@ package dev.queryrelay.snowflake;
 import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.WarehouseStatus;
 import net.snowflake.client.api.resultset.QueryStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Maps Snowflake's monitoring status of a query to a {@link WarehouseStatus}. The driver's own
@@ -23,19 +28,32 @@ import net.snowflake.client.api.resultset.QueryStatus;
  *       incident).</li>
  *   <li>{@code DISCONNECTED}: failed, {@link ErrorType#NETWORK}, not retryable (the query ended
  *       because its client went away).</li>
- *   <li>{@code NO_DATA} (also any status the driver does not know): unknown; the registry caps how
+ *   <li>{@code NO_DATA} (Snowflake returned no query for the id): unknown; the registry caps how
  *       long it accepts that.</li>
+ *   <li>A status name this driver version does not know (Snowflake added one): running, logged
+ *       once per name at WARN. The driver would read it as {@code NO_DATA}; the raw name tells them
+ *       apart. A query Snowflake reports at all exists, so it must not end {@code NOT_FOUND}; the
+ *       registry's own timeout still bounds it.</li>
  * </ul>
  */
 final class StatusMapping {
+
+    private static final Logger log = LoggerFactory.getLogger(StatusMapping.class);
+    private static final int MAX_LOGGED_NAMES = 100;
+    private static final Set<String> loggedNames = ConcurrentHashMap.newKeySet();
 
     private StatusMapping() {
     }
 
     static WarehouseStatus map(QueryStatus status) {
         QueryStatus.Status state = status.getStatus();
-        if (state == null) {
+        String name = status.getName();
+        if (name == null || name.isBlank()) {
             return WarehouseStatus.unknown();
+        }
+        if (state == null || state == QueryStatus.Status.NO_DATA && !name.equalsIgnoreCase("NO_DATA")) {
+            logUnknownOnce(name);
+            return WarehouseStatus.running();
         }
         return switch (state) {
             case RUNNING, QUEUED, RESUMING_WAREHOUSE, QUEUED_REPAIRING_WAREHOUSE, BLOCKED, RESTARTED ->
@@ -47,6 +65,13 @@ final class StatusMapping {
             case FAILED_WITH_INCIDENT -> failed(ErrorType.INTERNAL, status);
             case DISCONNECTED -> failed(ErrorType.NETWORK, status);
         };
+    }
+
+    private static void logUnknownOnce(String name) {
+        if (loggedNames.size() < MAX_LOGGED_NAMES && loggedNames.add(name)) {
+            log.warn("Snowflake reported query status '{}', which snowflake-jdbc does not know; "
+                    + "treating it as still running", name);
+        }
     }
 
     private static WarehouseStatus failed(ErrorType type, QueryStatus status) {

@@ -120,6 +120,87 @@ class SnowflakeAuthIT {
     }
 
     @Test
+    void aRotatedTokenFileIsReadAgainAtTheNextLogin() throws Exception {
+        Path tokenFile = Files.writeString(dir.resolve("token"), accessToken + "\n");
+        WarehouseConnection connection = new SnowflakeConnectionProvider().connect(
+                settings("carol", Map.of("authenticator", "PROGRAMMATIC_ACCESS_TOKEN", "token-file", tokenFile.toString())));
+        try {
+            String rotated = "pat-rotated-" + UUID.randomUUID();
+            fake.addTokenUser("carol", rotated);
+            Files.writeString(tokenFile, rotated + "\n");
+            fake.expireSessions();
+
+            assertQueryRuns(connection);
+        } finally {
+            connection.close();
+        }
+    }
+
+    @Test
+    void oauthClientCredentialsFetchATokenAtEachLogin() throws Exception {
+        String clientSecret = "client-secret-" + UUID.randomUUID();
+        fake.addOAuthClient("relay-client", clientSecret, "dave");
+        Path secretFile = Files.writeString(dir.resolve("client_secret"), clientSecret + "\n");
+        Map<String, String> oauth = Map.of("authenticator", "OAUTH_CLIENT_CREDENTIALS", "oauthClientId", "relay-client",
+                "oauthClientSecret-file", secretFile.toString(), "oauthTokenRequestUrl", fake.oauthTokenUrl());
+        String logs;
+        try (LogCapture capture = new LogCapture()) {
+            WarehouseConnection connection = new SnowflakeConnectionProvider().connect(settings("dave", oauth));
+            try {
+                assertQueryRuns(connection);
+                assertEquals(1, fake.oauthTokensIssued());
+
+                fake.revokeOAuthTokens();
+                fake.expireSessions();
+
+                assertQueryRuns(connection);
+                assertEquals(2, fake.oauthTokensIssued(), "a fresh access token for the new login");
+            } finally {
+                connection.close();
+            }
+            logs = capture.text();
+        }
+        assertFalse(logs.contains(clientSecret), "the client secret is not logged");
+        for (String token : fake.issuedTokens()) {
+            assertFalse(logs.contains(token), "a token leaked: " + token.substring(0, 6) + "...");
+        }
+    }
+
+    @Test
+    void wrongOAuthClientCredentialsAreAnAuthError() {
+        fake.addOAuthClient("relay-client", "right-secret", "dave");
+
+        QueryRelayException e = assertThrows(QueryRelayException.class, () -> new SnowflakeConnectionProvider()
+                .connect(settings("dave", Map.of("authenticator", "OAUTH_CLIENT_CREDENTIALS", "oauthClientId",
+                        "relay-client", "oauthClientSecret", "wrong-secret", "oauthTokenRequestUrl", fake.oauthTokenUrl()))));
+
+        assertEquals(ErrorType.AUTH, e.type(), e.getMessage());
+        assertFalse(e.retryable());
+        assertFalse(e.getMessage().contains("wrong-secret"), e.getMessage());
+    }
+
+    @Test
+    void aStaticOAuthTokenFromAFileSurvivesRotation() throws Exception {
+        String first = "oauth-static-" + UUID.randomUUID();
+        fake.addOAuthToken("erin", first);
+        Path tokenFile = Files.writeString(dir.resolve("oauth_token"), first + "\n");
+        WarehouseConnection connection = new SnowflakeConnectionProvider().connect(
+                settings("erin", Map.of("authenticator", "OAUTH", "token-file", tokenFile.toString())));
+        try {
+            assertQueryRuns(connection);
+            String second = "oauth-static-" + UUID.randomUUID();
+            fake.revokeOAuthTokens();
+            fake.addOAuthToken("erin", second);
+            Files.writeString(tokenFile, second + "\n");
+            fake.expireSessions();
+
+            assertQueryRuns(connection);
+        } finally {
+            connection.close();
+        }
+    }
+
+    @Test
     void secretsAppearInNoLogAndNoException() throws Exception {
         Path encryptedKey = TestKeys.writeEncrypted(keys, passphrase.toCharArray(), dir.resolve("k.p8"));
         Path plainKey = TestKeys.writeUnencrypted(keys, dir.resolve("plain.p8"));
@@ -161,12 +242,16 @@ class SnowflakeAuthIT {
     private void runsAQuery(Map<String, String> settings) {
         WarehouseConnection connection = new SnowflakeConnectionProvider().connect(settings);
         try {
-            String id = connection.start(SnowflakeProviderIT.request("SELECT whoami"));
-            await().atMost(Duration.ofSeconds(20)).until(() -> connection.status(id).state() == WarehouseState.SUCCEEDED);
-            assertEquals(List.of(List.of(1L)), SnowflakeProviderIT.readAll(connection, id));
+            assertQueryRuns(connection);
         } finally {
             connection.close();
         }
+    }
+
+    private static void assertQueryRuns(WarehouseConnection connection) {
+        String id = connection.start(SnowflakeProviderIT.request("SELECT whoami"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> connection.status(id).state() == WarehouseState.SUCCEEDED);
+        assertEquals(List.of(List.of(1L)), SnowflakeProviderIT.readAll(connection, id));
     }
 
     /** The message and full stack trace of a failed connect. */

@@ -89,7 +89,7 @@ class SnowflakeProviderIT {
         FakeQuery query = fake.query(id);
         assertNotNull(query, "the fake accepted the query");
         assertEquals(WarehouseState.RUNNING, first.status(id).state());
-        assertEquals("{\"app\":\"relay\",\"team\":\"data\"}", query.queryTag());
+        assertEquals("{\"app\":\"relay\",\"queryrelay.query_id\":\"q-held\",\"team\":\"data\"}", query.queryTag());
         assertEquals(3, query.statementTimeoutSeconds(), "2.5 s rounds up to 3 s");
         assertEquals(4, query.bindings().size());
         assertEquals("42", ((Map<?, ?>) query.bindings().get("1")).get("value"));

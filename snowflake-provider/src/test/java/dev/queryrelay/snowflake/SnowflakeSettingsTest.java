@@ -68,6 +68,52 @@ class SnowflakeSettingsTest {
     }
 
     @Test
+    void timeoutDefaultsBoundEveryCallAndCanBeOverridden() {
+        Properties defaults = SnowflakeSettings.from(Map.of("url", URL)).driverProperties();
+        Properties overridden = SnowflakeSettings.from(Map.of("url", URL, "networkTimeout", "5000",
+                "http_client_socket_timeout", "1000")).driverProperties();
+
+        assertEquals("60", defaults.getProperty("loginTimeout"));
+        assertEquals("120000", defaults.getProperty("networkTimeout"));
+        assertEquals("3", defaults.getProperty("maxHttpRetries"));
+        assertEquals("60000", defaults.getProperty("HTTP_CLIENT_SOCKET_TIMEOUT"));
+        assertEquals("10000", defaults.getProperty("HTTP_CLIENT_CONNECTION_TIMEOUT"));
+        assertEquals("5000", overridden.getProperty("networkTimeout"));
+        assertEquals("1000", overridden.getProperty("http_client_socket_timeout"));
+        assertEquals(null, overridden.getProperty("HTTP_CLIENT_SOCKET_TIMEOUT"));
+    }
+
+    @Test
+    void sessionParametersAreAlwaysSetAndCannotBeChanged() {
+        Properties props = SnowflakeSettings.from(Map.of("url", URL)).driverProperties();
+
+        assertEquals("FALSE", props.getProperty("ABORT_DETACHED_QUERY"));
+        assertEquals("1", props.getProperty("MULTI_STATEMENT_COUNT"));
+        assertEquals(SnowflakeSettings.ISO_TIMESTAMP_FORMAT, props.getProperty("TIMESTAMP_TZ_OUTPUT_FORMAT"));
+        assertEquals(SnowflakeSettings.ISO_TIMESTAMP_FORMAT, props.getProperty("TIMESTAMP_LTZ_OUTPUT_FORMAT"));
+        QueryRelayException e = assertThrows(QueryRelayException.class,
+                () -> SnowflakeSettings.from(Map.of("url", URL, "abort_detached_query", "TRUE")));
+        assertEquals(ErrorType.VALIDATION, e.type());
+        assertTrue(e.getMessage().contains("provider.abort_detached_query"), e.getMessage());
+    }
+
+    @Test
+    void fileKeysAreReadAgainForEachLogin() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "first-token\n");
+        SnowflakeSettings settings = SnowflakeSettings.from(Map.of("url", URL, "token-file", token.toString()));
+        assertEquals("first-token", settings.driverProperties().getProperty("token"));
+
+        Files.writeString(token, "rotated-token\n");
+
+        assertEquals("rotated-token", settings.driverProperties().getProperty("token"));
+        assertEquals("a **** b ****", settings.redactor().redact("a first-token b rotated-token"),
+                "the rotated value is a known secret too");
+        Files.delete(token);
+        assertEquals(ErrorType.VALIDATION,
+                assertThrows(QueryRelayException.class, settings::driverProperties).type());
+    }
+
+    @Test
     void fileKeysReadTheValueWithoutTrailingNewlines() throws Exception {
         Path secret = Files.writeString(dir.resolve("password"), "s3cr3t pass \r\n\n");
 

@@ -26,7 +26,21 @@ class StatusMappingTest {
     void successAndNoData() {
         assertEquals(WarehouseState.SUCCEEDED, map("SUCCESS", 0, "").state());
         assertEquals(WarehouseState.UNKNOWN, StatusMapping.map(QueryStatus.empty()).state());
-        assertEquals(WarehouseState.UNKNOWN, map("SOME_FUTURE_STATE", 0, "").state(), "the driver reads it as NO_DATA");
+    }
+
+    @Test
+    void aStatusTheDriverDoesNotKnowIsStillRunningAndLoggedOnce() {
+        String name = "SOME_FUTURE_STATE_" + System.nanoTime();
+        assertEquals(QueryStatus.Status.NO_DATA, statusOf(name, 0, "").getStatus(), "the driver reads it as NO_DATA");
+        String logs;
+        try (LogCapture capture = new LogCapture()) {
+            assertEquals(WarehouseState.RUNNING, map(name, 0, "").state());
+            assertEquals(WarehouseState.RUNNING, map(name, 0, "").state());
+            logs = capture.text();
+        }
+
+        assertEquals(1, logs.split(name, -1).length - 1, "logged once: " + logs);
+        assertEquals(WarehouseState.UNKNOWN, map("", 0, "").state(), "no query at all is still unknown");
     }
 
     @Test
@@ -63,6 +77,10 @@ class StatusMappingTest {
     }
 
     private static WarehouseStatus map(String name, int code, String message) {
-        return StatusMapping.map(new QueryStatus(0, code, message, "id", name, 0, "", 0, "", 0, "", 0, "", ""));
+        return StatusMapping.map(statusOf(name, code, message));
+    }
+
+    private static QueryStatus statusOf(String name, int code, String message) {
+        return new QueryStatus(0, code, message, "id", name, 0, "", 0, "", 0, "", 0, "", "");
     }
 }

@@ -1,5 +1,6 @@
 package dev.queryrelay.snowflake.fake;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -30,6 +31,8 @@ public final class FakeQuery {
     private final Map<String, Object> bindings;
     private final QueryScript script;
     private final long submittedNanos = System.nanoTime();
+    private final Instant submittedAt = Instant.now();
+    private final AtomicInteger monitoringPolls = new AtomicInteger();
     private final AtomicInteger chunkDownloads = new AtomicInteger();
     private Long finishNanos;
     private State terminal;
@@ -78,6 +81,16 @@ public final class FakeQuery {
     /** The bind values as sent: position to {@code {"type": ..., "value": ...}}. */
     public Map<String, Object> bindings() {
         return bindings;
+    }
+
+    /** When the fake accepted the query (its {@code START_TIME} in the query history). */
+    public Instant submittedAt() {
+        return submittedAt;
+    }
+
+    /** Whether the monitoring endpoint still answers "no such query" for this poll (see {@link QueryScript#invisibleForPolls}). */
+    boolean invisibleToThisPoll() {
+        return monitoringPolls.incrementAndGet() <= script.invisiblePolls;
     }
 
     /** How many result chunks were downloaded for this query. */

@@ -1,15 +1,11 @@
 package dev.queryrelay.snowflake.fake;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.PublicKey;
@@ -24,19 +20,20 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /**
  * A local fake of Snowflake's REST endpoints that the real, unmodified snowflake-jdbc driver talks
  * to over plain HTTP on 127.0.0.1 ({@code ssl=off}). It implements login (password, key pair JWT,
- * programmatic access token), synchronous and asynchronous query submission with bindings and
- * statement parameters, {@code RESULT_SCAN}, {@code SYSTEM$CANCEL_QUERY} from any session, the
- * monitoring endpoint for query status, session delete, heartbeat and telemetry, and chunked
+ * programmatic access token, OAuth access tokens from its own client-credentials token endpoint or
+ * registered ones), session parameters sent at login, session token renewal and expiry (390112,
+ * 390114), synchronous and asynchronous query submission with bindings and statement parameters,
+ * {@code RESULT_SCAN}, {@code SYSTEM$CANCEL_QUERY} from any session, the monitoring endpoint for
+ * query status (with {@code NO_DATA} right after a submission when scripted), a look-up of the
+ * user's query history by {@code QUERY_TAG}, session delete, heartbeat and telemetry, and chunked
  * results produced on demand. Tests script queries ({@link #when}), inject latency and HTTP faults
  * ({@link #failNext}), and inspect what arrived ({@link #queries()}, {@link #requestCount}).
  *
@@ -58,18 +55,20 @@ import java.util.zip.GZIPInputStream;
 public final class FakeSnowflakeServer implements AutoCloseable {
 
     /** The groups of endpoints, for faults, latency and request counts. */
-    public enum Endpoint { LOGIN, QUERY, RESULT, MONITORING, CHUNK, SESSION, TELEMETRY }
+    public enum Endpoint { LOGIN, QUERY, RESULT, MONITORING, CHUNK, SESSION, TELEMETRY, OAUTH }
+
+    /** The path of the fake's OAuth token endpoint (Snowflake's own path for it). */
+    public static final String OAUTH_TOKEN_PATH = "/oauth/token-request";
 
     public static final String ACCOUNT = "TESTACCOUNT";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern QUERY_RESULT_PATH = Pattern.compile("/queries/([^/]+)/result");
-    private static final Pattern MONITORING_PATH = Pattern.compile("/monitoring/queries/([^/]+)");
     private static final Pattern CHUNK_PATH = Pattern.compile("/fake-chunks/([^/]+)/(\\d+)");
 
     private final HttpServer http;
     private final ExecutorService executor;
     private final FakeAuth auth = new FakeAuth(ACCOUNT);
+    private final FakeLogins logins;
+    private final FakeRoutes routes;
     private final FakeWarehouse warehouse;
     private final Map<Endpoint, Deque<Fault>> faults = new EnumMap<>(Endpoint.class);
     private final Map<Endpoint, Duration> latency = new ConcurrentHashMap<>();
@@ -88,6 +87,8 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         http.createContext("/", this::handle);
         this.warehouse = new FakeWarehouse(new ResultWriter(inlineRows, chunkRows),
                 "http://127.0.0.1:" + http.getAddress().getPort() + "/fake-chunks/");
+        this.logins = new FakeLogins(auth, sessionParameters);
+        this.routes = new FakeRoutes(auth, warehouse, logins);
         for (Endpoint endpoint : Endpoint.values()) {
             faults.put(endpoint, new ArrayDeque<>());
             requests.put(endpoint, new AtomicInteger());
@@ -172,6 +173,62 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         sessionParameters.put(name, value);
     }
 
+    /**
+     * Registers an OAuth client for the client-credentials grant at {@link #oauthTokenUrl()}: the
+     * access tokens it gets log in as {@code user} (authenticator {@code OAUTH}).
+     */
+    public void addOAuthClient(String clientId, String clientSecret, String user) {
+        auth.addOAuthClient(clientId, clientSecret, user);
+    }
+
+    /** Registers a static OAuth access token that logs in as {@code user}. */
+    public void addOAuthToken(String user, String accessToken) {
+        auth.addOAuthToken(user, accessToken);
+    }
+
+    /** Every OAuth access token issued or registered so far stops working (as on expiry). */
+    public void revokeOAuthTokens() {
+        auth.revokeOAuthTokens();
+    }
+
+    /** How many access tokens the token endpoint issued. */
+    public long oauthTokensIssued() {
+        return auth.oauthTokensIssued();
+    }
+
+    /** {@code http://127.0.0.1:PORT/oauth/token-request}. */
+    public String oauthTokenUrl() {
+        return "http://127.0.0.1:" + port() + OAUTH_TOKEN_PATH;
+    }
+
+    /**
+     * Every current session token expires: requests on it are answered 390112 and the driver
+     * renews it with its master token, without a new login.
+     */
+    public void expireSessionTokens() {
+        auth.expireSessionTokens();
+    }
+
+    /** Session and master tokens expire: renewal is answered 390114, so only a new login helps. */
+    public void expireMasterTokens() {
+        auth.expireMasterTokens();
+    }
+
+    /** How many session token renewals succeeded. */
+    public long renewalCount() {
+        return auth.renewalCount();
+    }
+
+    /** The session parameters the driver sent at the login of session {@code sessionId}. */
+    public Map<String, Object> sessionParameters(long sessionId) {
+        return auth.sessionParameters(sessionId);
+    }
+
+    /** How many query history look-ups arrived. */
+    public int historyLookups() {
+        return warehouse.historyLookups();
+    }
+
     /** Scripts queries whose SQL equals {@code sql} (ignoring surrounding whitespace). */
     public QueryScript when(String sql) {
         String expected = sql.strip();
@@ -189,6 +246,15 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         synchronized (queue) {
             for (int i = 0; i < times; i++) {
                 queue.add(fault);
+            }
+        }
+    }
+
+    /** Forgets the faults still queued for every endpoint. */
+    public void clearFaults() {
+        for (Deque<Fault> queue : faults.values()) {
+            synchronized (queue) {
+                queue.clear();
             }
         }
     }
@@ -255,12 +321,12 @@ public final class FakeSnowflakeServer implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             Endpoint endpoint = endpointOf(path);
             requests.get(endpoint).incrementAndGet();
-            delay(latency.get(endpoint));
+            FakeHttp.delay(latency.get(endpoint));
             Fault fault = nextFault(endpoint);
             if (fault == Fault.DROP_CONNECTION) {
                 return;
             }
-            if (fault != null) {
+            if (fault != null && fault != Fault.LOSE_ANSWER) {
                 exchange.sendResponseHeaders(fault.httpStatus(), -1);
                 return;
             }
@@ -268,73 +334,18 @@ public final class FakeSnowflakeServer implements AutoCloseable {
                 serveChunk(exchange, path);
                 return;
             }
-            JsonNode body = readBody(exchange);
-            send(exchange, route(exchange, path, body));
+            if (endpoint == Endpoint.OAUTH) {
+                logins.serveOAuthToken(exchange);
+                return;
+            }
+            JsonNode body = FakeHttp.readBody(exchange);
+            ObjectNode answer = routes.route(exchange, path, body);
+            if (fault != Fault.LOSE_ANSWER) {
+                FakeHttp.send(exchange, answer);
+            }
         } catch (RuntimeException e) {
-            send(exchange, Envelopes.error(0, "XX000", "fake server error: " + e, null));
+            FakeHttp.send(exchange, Envelopes.error(0, "XX000", "fake server error: " + e, null));
         }
-    }
-
-    private ObjectNode route(HttpExchange exchange, String path, JsonNode body) {
-        if (path.equals("/session/v1/login-request")) {
-            return login(body);
-        }
-        if (path.equals("/telemetry/send")) {
-            return Envelopes.ok(NullNode.getInstance());
-        }
-        FakeAuth.Session session = auth.session(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (session == null) {
-            return Envelopes.envelope(false, "390111", "Session no longer exists.  New login required to access the service.",
-                    NullNode.getInstance());
-        }
-        String query = exchange.getRequestURI().getQuery();
-        if (path.equals("/session") && query != null && query.contains("delete=true")) {
-            warehouse.abortQueriesOf(session.id());
-            auth.delete(session);
-            return Envelopes.ok(NullNode.getInstance());
-        }
-        if (path.equals("/session/heartbeat") || path.equals("/queries/v1/abort-request")) {
-            return Envelopes.ok(NullNode.getInstance());
-        }
-        if (path.equals("/queries/v1/query-request")) {
-            return warehouse.submit(body, session.id());
-        }
-        Matcher result = QUERY_RESULT_PATH.matcher(path);
-        if (result.matches()) {
-            return warehouse.syncAnswer(result.group(1));
-        }
-        Matcher monitoring = MONITORING_PATH.matcher(path);
-        if (monitoring.matches()) {
-            return warehouse.monitoring(monitoring.group(1));
-        }
-        return Envelopes.envelope(false, "000404", "fake: no such endpoint " + path, NullNode.getInstance());
-    }
-
-    private ObjectNode login(JsonNode body) {
-        FakeAuth.Session session = auth.login(body.path("data"));
-        if (session == null) {
-            ObjectNode data = JSON.createObjectNode().put("nextAction", "RETRY_LOGIN");
-            return Envelopes.envelope(false, "390100", "Incorrect username or password was specified.", data);
-        }
-        ObjectNode data = JSON.createObjectNode();
-        data.put("token", session.token());
-        data.put("masterToken", session.masterToken());
-        data.put("validityInSeconds", 3600);
-        data.put("masterValidityInSeconds", 14400);
-        data.put("sessionId", session.id());
-        data.put("serverVersion", "9.99.0");
-        Map<String, JsonNode> effective = new LinkedHashMap<>();
-        sessionParameters.forEach((name, value) -> effective.put(name, JSON.valueToTree(value)));
-        body.path("data").path("SESSION_PARAMETERS").fields()
-                .forEachRemaining(e -> effective.put(e.getKey().toUpperCase(), e.getValue()));
-        var parameters = data.putArray("parameters");
-        effective.forEach((name, value) -> parameters.addObject().put("name", name).set("value", value));
-        ObjectNode info = data.putObject("sessionInfo");
-        info.put("databaseName", "TESTDB");
-        info.put("schemaName", "PUBLIC");
-        info.put("warehouseName", "TESTWH");
-        info.put("roleName", "TESTROLE");
-        return Envelopes.ok(data);
     }
 
     private void serveChunk(HttpExchange exchange, String path) throws IOException {
@@ -344,11 +355,7 @@ public final class FakeSnowflakeServer implements AutoCloseable {
             exchange.sendResponseHeaders(404, -1);
             return;
         }
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        FakeHttp.sendBytes(exchange, 200, body);
     }
 
     private Fault nextFault(Endpoint endpoint) {
@@ -357,6 +364,7 @@ public final class FakeSnowflakeServer implements AutoCloseable {
             return queue.poll();
         }
     }
+
 
     private static Endpoint endpointOf(String path) {
         if (path.startsWith("/session/v1/login-request")) {
@@ -377,35 +385,12 @@ public final class FakeSnowflakeServer implements AutoCloseable {
         if (path.startsWith("/telemetry/")) {
             return Endpoint.TELEMETRY;
         }
+        if (path.equals(OAUTH_TOKEN_PATH)) {
+            return Endpoint.OAUTH;
+        }
         return Endpoint.SESSION;
     }
 
-    private static void delay(Duration delay) {
-        if (delay == null || delay.isZero()) {
-            return;
-        }
-        try {
-            TimeUnit.NANOSECONDS.sleep(delay.toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
-    private static JsonNode readBody(HttpExchange exchange) throws IOException {
-        InputStream in = exchange.getRequestBody();
-        if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-            in = new GZIPInputStream(in);
-        }
-        byte[] bytes = in.readAllBytes();
-        return bytes.length == 0 ? NullNode.getInstance() : JSON.readTree(bytes);
-    }
 
-    private static void send(HttpExchange exchange, ObjectNode response) throws IOException {
-        byte[] body = JSON.writeValueAsBytes(response);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
 }

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,9 +31,22 @@ final class FakeWarehouse {
             "\\s*select\\s+system\\$cancel_query\\s*\\(\\s*'([^']*)'\\s*\\)\\s*;?\\s*",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
+    /**
+     * A look-up in the user's query history by tag, as the provider sends it:
+     * {@code ... information_schema.query_history_by_user(end_time_range_start =>
+     * to_timestamp_ltz(<epoch ms>, 3), ...) where contains(query_tag, ?) ...}.
+     */
+    private static final Pattern HISTORY = Pattern.compile(
+            "\\s*select\\s+query_id\\s+from\\s+table\\s*\\(\\s*information_schema\\.query_history_by_user\\s*\\("
+                    + ".*end_time_range_start\\s*=>\\s*to_timestamp_ltz\\s*\\(\\s*(\\d+)\\s*,\\s*3\\s*\\).*"
+                    + "contains\\s*\\(\\s*query_tag\\s*,\\s*\\?\\s*\\).*",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
     private final List<QueryScript> scripts = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, FakeQuery> queries = new ConcurrentHashMap<>();
     private final List<String> canceledIds = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger historyLookups = new AtomicInteger();
+    private final Map<String, String> submitsByRequestId = new ConcurrentHashMap<>();
     private final ResultWriter results;
     private final String chunkUrlPrefix;
 
@@ -80,7 +96,11 @@ final class FakeWarehouse {
         return results.chunk(query.result(), index);
     }
 
-    ObjectNode submit(JsonNode body, long sessionId) {
+    /**
+     * Answers a query request. A request the driver repeats (same {@code requestId}, e.g. after
+     * a lost answer) does not start the query again, as in Snowflake.
+     */
+    ObjectNode submit(JsonNode body, long sessionId, String requestId) {
         String sql = body.path("sqlText").asText("");
         Matcher scan = RESULT_SCAN.matcher(sql);
         if (scan.matches()) {
@@ -90,15 +110,33 @@ final class FakeWarehouse {
         if (cancel.matches()) {
             return cancel(cancel.group(1));
         }
+        Matcher history = HISTORY.matcher(sql);
+        if (history.matches()) {
+            historyLookups.incrementAndGet();
+            Object member = toMap(body.path("bindings")).get("1");
+            String needle = member instanceof Map<?, ?> binding ? String.valueOf(binding.get("value")) : "";
+            return history(needle, Instant.ofEpochMilli(Long.parseLong(history.group(1))));
+        }
+        if (requestId != null && submitsByRequestId.containsKey(requestId)) {
+            FakeQuery repeated = queries.get(submitsByRequestId.get(requestId));
+            ObjectNode data = JSON.createObjectNode().put("queryId", repeated.id()).put("getResultUrl", resultUrl(repeated.id()));
+            return body.path("asyncExec").asBoolean(false)
+                    ? Envelopes.envelope(true, "333334", "Asynchronous execution in progress.", data)
+                    : syncAnswer(repeated);
+        }
         QueryScript script = scriptFor(sql);
         String id = UUID.randomUUID().toString();
-        QueryScript.SqlError refused = script.submitError;
-        if (refused != null) {
-            return Envelopes.error(refused.code(), refused.sqlState(), refused.message(), id);
+        if (requestId != null) {
+            submitsByRequestId.put(requestId, id);
         }
         FakeQuery query = new FakeQuery(id, sql, sessionId, toMap(body.path("parameters")),
                 toMap(body.path("bindings")), script);
         queries.put(id, query);
+        QueryScript.SqlError refused = script.submitError;
+        if (refused != null) {
+            query.forceState("FAILED_WITH_ERROR", refused.code(), refused.message());
+            return Envelopes.error(refused.code(), refused.sqlState(), refused.message(), id);
+        }
         if (body.path("asyncExec").asBoolean(false)) {
             ObjectNode data = JSON.createObjectNode().put("queryId", id).put("getResultUrl", resultUrl(id));
             return Envelopes.envelope(true, "333334", "Asynchronous execution in progress.", data);
@@ -154,11 +192,28 @@ final class FakeWarehouse {
         return Envelopes.ok(results.data(UUID.randomUUID().toString(), row, ""));
     }
 
+    int historyLookups() {
+        return historyLookups.get();
+    }
+
+    /** The newest query whose tag contains {@code needle}, accepted at or after {@code since}. */
+    private ObjectNode history(String needle, Instant since) {
+        List<List<String>> rows = queries.values().stream()
+                .filter(q -> q.queryTag() != null && q.queryTag().contains(needle))
+                .filter(q -> !q.submittedAt().isBefore(since))
+                .sorted(Comparator.comparing(FakeQuery::submittedAt).reversed())
+                .limit(1)
+                .map(q -> List.of(q.id()))
+                .toList();
+        FakeResult result = FakeResult.of(List.of(FakeColumn.text("QUERY_ID")), rows);
+        return Envelopes.ok(results.data(UUID.randomUUID().toString(), result, ""));
+    }
+
     ObjectNode monitoring(String queryId) {
         ObjectNode data = JSON.createObjectNode();
         var list = data.putArray("queries");
         FakeQuery query = queries.get(queryId);
-        if (query != null) {
+        if (query != null && !query.invisibleToThisPoll()) {
             FakeQuery.State state = query.state();
             ObjectNode node = list.addObject();
             node.put("id", query.id());

@@ -6,6 +6,8 @@ public enum Fault {
     HTTP_503(503),
     /** Answer HTTP 500. */
     HTTP_500(500),
+    /** Answer HTTP 429 Too Many Requests (the driver retries it). */
+    HTTP_429(429),
     /** Answer HTTP 400 (the driver does not retry it). */
     HTTP_400(400),
     /** Answer HTTP 403. */
@@ -13,7 +15,12 @@ public enum Fault {
     /** Answer HTTP 404. */
     HTTP_404(404),
     /** Close the connection without any response. */
-    DROP_CONNECTION(0);
+    DROP_CONNECTION(0),
+    /**
+     * Process the request (e.g. accept a query), then close the connection without the answer:
+     * the client cannot know that the request took effect.
+     */
+    LOSE_ANSWER(0);
 
     private final int httpStatus;
 
@@ -21,7 +28,7 @@ public enum Fault {
         this.httpStatus = httpStatus;
     }
 
-    /** The HTTP status to send, or 0 to drop the connection. */
+    /** The HTTP status to send, or 0 to close the connection instead. */
     public int httpStatus() {
         return httpStatus;
     }

@@ -26,6 +26,7 @@ public final class QueryScript {
     volatile SqlError runError;
     volatile String endStatus = "SUCCESS";
     volatile String runningStatus = "RUNNING";
+    volatile int invisiblePolls;
 
     QueryScript(Predicate<String> matcher) {
         this.matcher = Objects.requireNonNull(matcher, "matcher");
@@ -52,6 +53,29 @@ public final class QueryScript {
     /** The submission itself is refused (e.g. a compile error: 1003, 42000). */
     public QueryScript failAtSubmit(int code, String sqlState, String message) {
         this.submitError = new SqlError(code, sqlState, message);
+        return this;
+    }
+
+    /**
+     * A compile error as Snowflake reports it for an asynchronous submission: the submission is
+     * accepted with a query id, and the status then says {@code FAILED_WITH_ERROR} with this code
+     * (e.g. 1003, syntax error).
+     */
+    public QueryScript compileErrorThroughStatus(int code, String message) {
+        this.runTime = Duration.ZERO;
+        this.held = false;
+        return endWith("FAILED_WITH_ERROR", code, message);
+    }
+
+    /**
+     * The monitoring endpoint answers the first {@code polls} status requests for the query with
+     * no query at all ({@code NO_DATA}), as Snowflake may right after a submission.
+     */
+    public QueryScript invisibleForPolls(int polls) {
+        if (polls < 0) {
+            throw new IllegalArgumentException("polls must not be negative");
+        }
+        this.invisiblePolls = polls;
         return this;
     }
 
