@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
@@ -146,6 +147,27 @@ class ProtocolSchemaTest {
         assertValid(page, codec.page(new QueryPage("q-1", 1, 2, columns, List.of(), true)));
     }
 
+    @Test
+    void theAsyncApiDocumentAndTheSchemasExamplesAgreeWithTheSchemas() throws IOException {
+        JsonNode asyncApi = new YAMLMapper().readTree(SCHEMA_DIR.resolveSibling("asyncapi.yaml").toFile());
+        Map<String, String> payloads = Map.of("submitCommand", "submit-command", "cancelCommand", "cancel-command",
+                "statusEvent", "status-event", "resultPage", "result-page");
+        payloads.forEach((message, name) -> {
+            JsonNode definition = asyncApi.path("components").path("messages").path(message);
+            assertEquals("./schemas/" + name + ".schema.json", definition.path("payload").path("schema").path("$ref").asText(), message);
+            Schema schema = schema(name);
+            for (JsonNode example : definition.path("examples")) {
+                assertTrue(schema.validate(example.path("payload")).isEmpty(), message + " example " + example);
+            }
+            for (JsonNode example : schemaNode(name).path("examples")) {
+                assertTrue(schema.validate(example).isEmpty(), name + " example " + example);
+            }
+        });
+        for (String topic : List.of("submit", "cancel", "status", "results", "dlq")) {
+            assertEquals("queryrelay." + topic, asyncApi.path("channels").path(topic).path("address").asText(), topic);
+        }
+    }
+
     private static QuerySnapshot snapshot(QueryStatus status, String providerId, ErrorInfo error, List<ColumnMeta> columns) {
         Instant t0 = Instant.parse("2026-11-24T10:00:00Z");
         boolean terminal = status.isTerminal();
@@ -197,6 +219,14 @@ class ProtocolSchemaTest {
         }
         try {
             return Files.readString(SCHEMA_DIR.resolve(id.substring(SCHEMA_BASE.length())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode schemaNode(String name) {
+        try {
+            return STRICT.readTree(SCHEMA_DIR.resolve(name + ".schema.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
