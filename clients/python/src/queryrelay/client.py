@@ -35,6 +35,9 @@ class Topics:
     results: str = "queryrelay.results"
 
 
+DEFAULT_TOPICS = Topics()
+
+
 class QueryRelayClient:
     """Submits and cancels queries and follows them. Thread-safe for submit and cancel.
 
@@ -47,7 +50,7 @@ class QueryRelayClient:
     before this client submitted it, or from the beginning for a query submitted elsewhere.
     """
 
-    def __init__(self, bootstrap_servers: Optional[str] = None, *, topics: Topics = Topics(),
+    def __init__(self, bootstrap_servers: Optional[str] = None, *, topics: Topics = DEFAULT_TOPICS,
                  config: Optional[Mapping[str, Any]] = None, producer_config: Optional[Mapping[str, Any]] = None,
                  consumer_config: Optional[Mapping[str, Any]] = None, clock_skew: float = 300.0,
                  metadata_timeout: float = 30.0) -> None:
