@@ -225,10 +225,15 @@ public final class CommandParser {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        if (!value.isNumber()) {
             throw invalid("option '" + name + "' must be an integer");
         }
-        long number = value.longValue();
+        long number;
+        try {
+            number = value.decimalValue().longValueExact();
+        } catch (ArithmeticException e) {
+            throw invalid("option '" + name + "' must be an integer");
+        }
         if (number < min || number > max) {
             throw invalid("option '" + name + "' must be between " + min + " and " + max + ", got " + number);
         }
