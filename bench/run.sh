@@ -25,7 +25,7 @@ if [[ "$rebuild" == true || ! -f "$worker_jar" ]]; then
 else
   mvn -B -q -pl bench install
 fi
-mvn -B -q -pl bench org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+mvn -B -q -pl bench dependency:build-classpath \
   -Dmdep.outputFile="$PWD/bench/target/classpath.txt" -Dmdep.includeScope=runtime
 
 exec java -Xms1g -Xmx2g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \

@@ -1,31 +1,38 @@
 #!/usr/bin/env bash
-# Runs the queryrelay package's pytest suite in a venv under target/ (Maven: integration-test phase).
-# The interpreter: $QUERYRELAY_PYTHON, else the first python3 that imports confluent_kafka (e.g.
-# Debian's python3-confluent-kafka), else python3 (pip then installs confluent-kafka from the index).
+# Runs the queryrelay package's pytest suite (Maven: integration-test phase of clients/python).
+# The interpreter: $QUERYRELAY_PYTHON, else the first python3 that imports confluent_kafka and pytest
+# (e.g. Debian's python3-confluent-kafka and python3-pytest), which runs the package from src/ with
+# nothing installed; else a venv under target/ where pip installs the package with its test extras.
+# The worker the tests start: $QUERYRELAY_TEST_WORKER, else the worker and the embedded broker on the
+# class path Maven wrote to target/worker-classpath.txt.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if [ -z "${QUERYRELAY_TEST_WORKER:-}" ] && [ -f target/worker-classpath.txt ]; then
+  export QUERYRELAY_TEST_WORKER="java -cp $(cat target/worker-classpath.txt) dev.queryrelay.worker.WorkerMain --embedded-kafka --http.port=0 --topics.partitions=6"
+fi
 
 python="${QUERYRELAY_PYTHON:-}"
 if [ -z "$python" ]; then
   for candidate in python3 /usr/bin/python3; do
-    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import confluent_kafka' 2>/dev/null; then
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import confluent_kafka, pytest' 2>/dev/null; then
       python="$candidate"
       break
     fi
   done
 fi
-python="${python:-python3}"
+if [ -n "$python" ]; then
+  PYTHONPATH="src${PYTHONPATH:+:$PYTHONPATH}" exec "$python" -m pytest -p no:cacheprovider \
+      --junitxml=target/pytest-results.xml "$@"
+fi
 
 venv=target/venv
 if [ ! -x "$venv/bin/python" ]; then
-  # system site packages: a confluent-kafka installed with the interpreter satisfies the dependency
-  "$python" -m venv --system-site-packages "$venv"
+  python3 -m venv --system-site-packages "$venv"
 fi
 if [ ! -f "$venv/deps-installed" ]; then
-  # the dependencies and the build backend once per venv (mvn clean makes a new one)
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check hatchling ".[test]"
   touch "$venv/deps-installed"
 fi
-# the package itself on every run, offline
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation --no-deps --force-reinstall .
 exec "$venv/bin/python" -m pytest -p no:cacheprovider --junitxml=target/pytest-results.xml "$@"

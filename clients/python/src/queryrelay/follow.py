@@ -66,6 +66,8 @@ class KeyReader:
             "enable.auto.commit": False,
             "enable.partition.eof": False,
             "auto.offset.reset": "earliest",
+            # workers publish in transactions: only committed events and pages (librdkafka's default too)
+            "isolation.level": "read_committed",
         }
         settings.update(config)
         self._key = key.encode("utf-8")

@@ -73,6 +73,11 @@ record BrokerSettings(int port, Path logDir, int partitions, Map<String, String>
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // consumer group protocol (KIP-848): fast failover for try-outs and tests (Kafka's defaults: 45 s and 5 s)
+        props.put("group.consumer.min.session.timeout.ms", "1000");
+        props.put("group.consumer.session.timeout.ms", "6000");
+        props.put("group.consumer.min.heartbeat.interval.ms", "500");
+        props.put("group.consumer.heartbeat.interval.ms", "1000");
         props.put("auto.create.topics.enable", "false");
         props.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
         props.put("num.network.threads", "2");

@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Producers are idempotent with {@code acks=all} and fail within 30 s instead of Kafka's
  * 120 s, so a lost batch surfaces as a failed send in the test. Consumers read from the earliest
- * offset and do not auto-commit.
+ * offset, do not auto-commit, and read committed records only (QueryRelay workers publish in
+ * transactions).
  */
 public final class KafkaTestClients {
 
@@ -53,6 +54,7 @@ public final class KafkaTestClients {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return config;
     }
 

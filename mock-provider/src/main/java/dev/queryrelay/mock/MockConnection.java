@@ -27,10 +27,13 @@ final class MockConnection implements WarehouseConnection {
     private final FaultInjector faults;
     private final ExpiringMap<Boolean> canceled;
 
-    MockConnection(Clock clock, FaultInjector faults, ExpiringMap<Boolean> canceled) {
+    private final StartJournal journal;
+
+    MockConnection(Clock clock, FaultInjector faults, ExpiringMap<Boolean> canceled, StartJournal journal) {
         this.clock = clock;
         this.faults = faults;
         this.canceled = canceled;
+        this.journal = journal;
     }
 
     @Override
@@ -39,6 +42,9 @@ final class MockConnection implements WarehouseConnection {
         MockDirective directive = MockDirective.parse(request.sql());
         faults.call("start", request.queryId(), directive.startFaults());
         String id = MockQueryId.create(clock.millis(), directive);
+        if (journal != null) {
+            journal.started(request.queryId(), id);
+        }
         LOG.debug("Started mock query {} as {}", request.queryId(), id);
         return id;
     }

@@ -2,6 +2,7 @@ package dev.queryrelay.mock;
 
 import dev.queryrelay.api.ConnectionProvider;
 import dev.queryrelay.api.WarehouseConnection;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -15,12 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Fault counters and canceled ids live in this instance and are shared by all its connections;
  * a cancel is therefore seen only by the instance that received it. Queries without scripted
- * faults leave no state behind. The provider takes no settings; {@code connect} ignores its config.
+ * faults leave no state behind. One optional setting: {@code journal}, a file to which every start
+ * is appended ({@link StartJournal}); other settings are ignored.
  */
 public final class MockConnectionProvider implements ConnectionProvider {
 
     /** The provider's name. */
     public static final String NAME = "mock";
+
+    /** The setting naming the file every start is appended to. */
+    public static final String JOURNAL = "journal";
 
     static final int FAULT_CAPACITY = 200_000;
     static final Duration FAULT_TTL = Duration.ofHours(1);
@@ -52,7 +57,8 @@ public final class MockConnectionProvider implements ConnectionProvider {
     @Override
     public WarehouseConnection connect(Map<String, String> config) {
         Objects.requireNonNull(config, "config");
-        return new MockConnection(clock, faults, canceled);
+        String journal = config.get(JOURNAL);
+        return new MockConnection(clock, faults, canceled, journal == null ? null : new StartJournal(Path.of(journal)));
     }
 
     /** Entries held for fault counting and cancels (for tests). */

@@ -289,4 +289,15 @@ class MockConnectionProviderTest {
             }
         }
     }
+
+    @Test
+    void aJournalRecordsEveryStartForAnyProcessToCount() throws Exception {
+        java.nio.file.Path journal = java.nio.file.Files.createTempFile("mock-journal", ".txt");
+        WarehouseConnection first = provider.connect(Map.of(MockConnectionProvider.JOURNAL, journal.toString()));
+        WarehouseConnection second = new MockConnectionProvider(clock)
+                .connect(Map.of(MockConnectionProvider.JOURNAL, journal.toString()));
+        String a = first.start(request("q-a", "SELECT 1"));
+        String b = second.start(request("q-a", "SELECT 1"));
+        assertEquals(List.of("q-a " + a, "q-a " + b), java.nio.file.Files.readAllLines(journal));
+    }
 }

@@ -40,6 +40,8 @@ public final class EngineDefaults {
     public static final Duration RETRY_MAX_BACKOFF = Duration.ofSeconds(10);
     /** How long {@link QueryRegistry#forget} and {@link QueryRegistry#close} wait for a start in flight. */
     public static final Duration HANDOVER_WAIT = Duration.ofSeconds(30);
+    /** How long the registry waits before asking its {@link SideEffectGuard} again after a refusal. */
+    public static final Duration GUARD_RETRY = Duration.ofMillis(200);
     /** Prefix of the registry's thread names. */
     public static final String THREAD_NAME_PREFIX = "queryrelay";
 

@@ -84,12 +84,12 @@ public final class QueryRegistry implements AutoCloseable {
         this.calls = WarehouseCalls.of(s, scheduler, counters.retries);
         this.earlyCancels = new EarlyCancels(s.clock);
         this.retention = new Retention(queries, s.ttl, s.maxFinished);
-        this.stopper = new Stopper(connection, calls);
+        this.stopper = new Stopper(connection, calls, s.guard, scheduler);
         this.timeouts = new Timeouts(s.clock, scheduler, calls, stopper);
         this.poller = new Poller(connection, calls, scheduler, s.clock,
                 new ResultStreamer(connection, calls, s.pageSizer, s.maxPageBytes),
                 s.pollBackoffMultiplier, s.maxPollInterval, s.unknownQueryLimit);
-        this.starter = new Starter(connection, calls, poller, stopper);
+        this.starter = new Starter(connection, calls, poller, stopper, s.guard, scheduler);
         schedulePrune();
     }
 

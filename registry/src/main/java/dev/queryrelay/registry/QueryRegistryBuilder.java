@@ -23,6 +23,7 @@ public final class QueryRegistryBuilder {
     final List<QueryListener> listeners = new ArrayList<>();
     int warehouseThreads = EngineDefaults.WAREHOUSE_THREADS;
     Duration callTimeout = EngineDefaults.CALL_TIMEOUT;
+    SideEffectGuard guard = SideEffectGuard.NONE;
     Duration maxPollInterval = EngineDefaults.MAX_POLL_INTERVAL;
     double pollBackoffMultiplier = EngineDefaults.POLL_BACKOFF_MULTIPLIER;
     Duration unknownQueryLimit = EngineDefaults.UNKNOWN_QUERY_LIMIT;
@@ -61,6 +62,12 @@ public final class QueryRegistryBuilder {
      */
     public QueryRegistryBuilder scheduler(Scheduler value) {
         this.scheduler = Objects.requireNonNull(value, "scheduler");
+        return this;
+    }
+
+    /** Asked before each start and cancel in the warehouse (default {@link SideEffectGuard#NONE}). */
+    public QueryRegistryBuilder guard(SideEffectGuard value) {
+        this.guard = Objects.requireNonNull(value, "guard");
         return this;
     }
 

@@ -24,16 +24,37 @@ final class Starter {
     private final WarehouseCalls calls;
     private final Poller poller;
     private final Stopper stopper;
+    private final SideEffectGuard guard;
+    private final Scheduler scheduler;
 
-    Starter(WarehouseConnection connection, WarehouseCalls calls, Poller poller, Stopper stopper) {
+    Starter(WarehouseConnection connection, WarehouseCalls calls, Poller poller, Stopper stopper, SideEffectGuard guard,
+            Scheduler scheduler) {
         this.connection = connection;
         this.calls = calls;
         this.poller = poller;
         this.stopper = stopper;
+        this.guard = guard;
+        this.scheduler = scheduler;
     }
 
-    /** Starts a PENDING query; {@code mayHaveStarted} for a query taken over without a provider id. */
+    /**
+     * Starts a PENDING query once the guard allows it; {@code mayHaveStarted} for a query taken over
+     * without a provider id.
+     */
     void start(QueryLifecycle query, boolean mayHaveStarted) {
+        guard.mayStart(query.id()).whenComplete((allowed, failure) -> {
+            if (failure != null || query.phase() != Phase.PENDING) {
+                return;
+            }
+            if (!Boolean.TRUE.equals(allowed)) {
+                scheduler.schedule(Runnable::run, () -> start(query, mayHaveStarted), EngineDefaults.GUARD_RETRY);
+                return;
+            }
+            startNow(query, mayHaveStarted);
+        });
+    }
+
+    private void startNow(QueryLifecycle query, boolean mayHaveStarted) {
         if (!query.beginStart()) {
             return;
         }
@@ -86,7 +107,7 @@ final class Starter {
         } else if (!providerQueryId.equals(query.providerQueryId())) {
             log.info("query {} is {} ({}); canceling {} in the warehouse", query.id(), phase,
                     query.snapshot().status(), providerQueryId);
-            stopper.cancelInWarehouse(providerQueryId);
+            stopper.cancelInWarehouse(query, providerQueryId);
         }
     }
 }

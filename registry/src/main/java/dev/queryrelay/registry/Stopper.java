@@ -6,6 +6,8 @@ import dev.queryrelay.api.WarehouseConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Stops queries (cancels and timeouts): one not started yet ends at once; a running one is
  * canceled in the warehouse and ends once that call returned. Also cancels executions no query
@@ -17,10 +19,14 @@ final class Stopper {
 
     private final WarehouseConnection connection;
     private final WarehouseCalls calls;
+    private final SideEffectGuard guard;
+    private final Scheduler scheduler;
 
-    Stopper(WarehouseConnection connection, WarehouseCalls calls) {
+    Stopper(WarehouseConnection connection, WarehouseCalls calls, SideEffectGuard guard, Scheduler scheduler) {
         this.connection = connection;
         this.calls = calls;
+        this.guard = guard;
+        this.scheduler = scheduler;
     }
 
     void stop(QueryLifecycle query, QueryStatus target, ErrorInfo error) {
@@ -28,7 +34,20 @@ final class Stopper {
         if (providerQueryId == null) {
             return;
         }
-        log.info("query {}: {} requested, canceling {} in the warehouse", query.id(), target, providerQueryId);
+        log.debug("query {}: {} requested, canceling {} in the warehouse", query.id(), target, providerQueryId);
+        cancelWhenAllowed(query, providerQueryId);
+    }
+
+    /** Cancels in the warehouse once the guard allows it, unless the query was handed over meanwhile. */
+    private void cancelWhenAllowed(QueryLifecycle query, String providerQueryId) {
+        if (query.phase() != Phase.STOPPING) {
+            return;
+        }
+        if (!guard.mayCancel(query.id())) {
+            log.debug("query {}: the cancel of {} waits for the guard", query.id(), providerQueryId);
+            scheduler.schedule(Runnable::run, () -> cancelWhenAllowed(query, providerQueryId), EngineDefaults.GUARD_RETRY);
+            return;
+        }
         cancelCall(providerQueryId).whenComplete((ok, failure) -> {
             ErrorInfo cancelFailure = null;
             if (failure != null) {
@@ -40,8 +59,13 @@ final class Stopper {
         });
     }
 
-    /** Cancels an execution that no query follows; a failure is only logged. */
-    void cancelInWarehouse(String providerQueryId) {
+    /** Cancels an execution that {@code query} does not follow, if the guard allows it; a failure is only logged. */
+    void cancelInWarehouse(QueryLifecycle query, String providerQueryId) {
+        if (!guard.mayCancel(query.id())) {
+            log.warn("query {}: {} keeps running in the warehouse: this registry may no longer own the query",
+                    query.id(), providerQueryId);
+            return;
+        }
         cancelCall(providerQueryId).whenComplete((ok, failure) -> {
             if (failure != null) {
                 log.warn("cancel of {} in the warehouse failed: {}", providerQueryId, Errors.describe(failure));
@@ -49,7 +73,7 @@ final class Stopper {
         });
     }
 
-    private java.util.concurrent.CompletableFuture<Boolean> cancelCall(String providerQueryId) {
+    private CompletableFuture<Boolean> cancelCall(String providerQueryId) {
         return calls.call("cancel " + providerQueryId, () -> {
             connection.cancel(providerQueryId);
             return Boolean.TRUE;

@@ -47,6 +47,7 @@ final class StateStore {
         send(snapshot.queryId(), owned.partition(), QueryState.of(snapshot, worker, null, owned.submitJson()), onCommit);
         if (snapshot.status().isTerminal()) {
             ownership.release(snapshot.queryId());
+            permits.revoke(snapshot.queryId());
         }
     }
 

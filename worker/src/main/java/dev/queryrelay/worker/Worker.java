@@ -76,13 +76,15 @@ public final class Worker implements AutoCloseable {
         WorkerTopics topics = WorkerTopics.from(config);
         KafkaSettings kafka = new KafkaSettings(config);
         int dlqMaxBytes;
+        Duration leaseDuration;
         try (Admin admin = Admin.create(kafka.admin())) {
             dlqMaxBytes = new TopicSetup(admin).ensure(topics, config.getInt(WorkerConfig.TOPICS_PARTITIONS),
                     config.getShort(WorkerConfig.TOPICS_REPLICATION_FACTOR), kafka.stateRetention());
+            leaseDuration = GroupSession.lease(admin, config.duration(WorkerConfig.OWNERSHIP_LEASE_MS));
         }
         WarehouseConnection connection = provider.connect(config.providerSettings());
         String groupId = config.getString(WorkerConfig.GROUP_ID);
-        this.lease = new OwnershipLease(config.duration(WorkerConfig.OWNERSHIP_LEASE_MS), System::nanoTime);
+        this.lease = new OwnershipLease(leaseDuration, System::nanoTime);
         Map<String, Object> producerSettings = kafka.transactionalProducer(dlqMaxBytes, groupId);
         List<String> outputs = List.of(topics.status(), topics.results(), topics.state(), topics.dlq());
         this.outbox = new Outbox(() -> {
@@ -98,6 +100,7 @@ public final class Worker implements AutoCloseable {
                 EventPublisher.MAX_PAGE_WAIT);
         this.registry = QueryRegistry.builder(connection)
                 .listener(publisher)
+                .guard(new OwnershipGuard(ownership, lease, permits))
                 .warehouseThreads(config.getInt(WorkerConfig.WAREHOUSE_THREADS))
                 .maxPollInterval(config.duration(WorkerConfig.MAX_POLL_INTERVAL_MS))
                 .callTimeout(config.duration(WorkerConfig.CALL_TIMEOUT_MS))

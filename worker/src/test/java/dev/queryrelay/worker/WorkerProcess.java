@@ -35,8 +35,6 @@ final class WorkerProcess implements AutoCloseable {
         command.add(WorkerMain.class.getName());
         settings.forEach((key, value) -> command.add("--" + key + "=" + value));
         command.add("--" + WorkerConfig.WORKER_ID + "=" + name);
-        command.add("--kafka.session.timeout.ms=6000");
-        command.add("--kafka.heartbeat.interval.ms=1000");
         try {
             Path output = Files.createTempFile("queryrelay-" + name + "-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -73,6 +71,30 @@ final class WorkerProcess implements AutoCloseable {
         waitForExit();
     }
 
+    /** {@code kill -STOP}: the process freezes (as in a long GC pause or a frozen VM) until {@link #resume()}. */
+    void pause() {
+        signal("STOP");
+    }
+
+    /** {@code kill -CONT}: a paused process goes on where it stopped. */
+    void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(30, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code kill -TERM}: the graceful shutdown. */
     int terminate() {
         process.destroy();
@@ -95,6 +117,7 @@ final class WorkerProcess implements AutoCloseable {
     @Override
     public void close() {
         if (process.isAlive()) {
+            resume();
             process.destroyForcibly();
             waitForExit();
         }

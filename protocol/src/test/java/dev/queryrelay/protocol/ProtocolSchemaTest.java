@@ -1,4 +1,4 @@
-package dev.queryrelay.worker;
+package dev.queryrelay.protocol;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -56,7 +56,7 @@ class ProtocolSchemaTest {
     private static final Path SCHEMA_DIR = Path.of("..", "docs", "schemas").toAbsolutePath().normalize();
     private static final Path CORPUS = Path.of("src", "test", "resources", "protocol-corpus");
     /** Every corpus command is read with this record key: a valid id, used when the value has no query_id. */
-    private static final String KEY = "corpus-key";
+    private static final byte[] KEY = "corpus-key".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     /** A strict JSON reader: what the schema sees, or nothing when the bytes are not one JSON document. */
     private static final ObjectMapper STRICT = JsonMapper.builder()
