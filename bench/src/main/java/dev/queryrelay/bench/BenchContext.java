@@ -19,7 +19,10 @@ import java.util.Map;
 final class BenchContext implements AutoCloseable {
 
     static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
-    static final Map<String, String> CHILD_ENV = Map.of("QUERYRELAY_LOG_LEVEL", "WARN");
+    /** The subjects run with the worker's defaults (log level INFO included), as users run it. */
+    static final Map<String, String> CHILD_ENV = Map.of();
+    /** Partitions of every topic: users run several, and one hides the cost of spreading work. */
+    static final int PARTITIONS = 6;
     /** Kafka's own kafka-server-start.sh heap and GC settings. */
     static final List<String> BROKER_JVM = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent");
@@ -61,7 +64,7 @@ final class BenchContext implements AutoCloseable {
         List<String> options = new ArrayList<>(BROKER_JVM);
         options.addAll(profiling(profile, dir, "broker"));
         ChildJvm broker = ChildJvm.start("broker", dir, options, "dev.queryrelay.embedded.KafkaBrokerMain",
-                List.of("--partitions", "1"), CHILD_ENV);
+                List.of("--partitions", Integer.toString(PARTITIONS)), CHILD_ENV);
         String line = broker.awaitLine("bootstrap.servers=", READY_TIMEOUT);
         return new BenchContext(settings, dir, report, broker, line.substring("bootstrap.servers=".length()).trim(),
                 profile, patch, overrides);
@@ -158,7 +161,7 @@ final class BenchContext implements AutoCloseable {
 
     private BenchTopics createTopics(String prefix) {
         BenchTopics topics = BenchTopics.named(prefix);
-        KafkaTestClients.createTopics(admin, 1, topics.all().toArray(String[]::new));
+        KafkaTestClients.createTopics(admin, PARTITIONS, topics.all().toArray(String[]::new));
         return topics;
     }
 

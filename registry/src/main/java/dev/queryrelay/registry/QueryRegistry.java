@@ -154,7 +154,7 @@ public final class QueryRegistry implements AutoCloseable {
             return query.snapshot();
         }
         counters.inFlight.incrementAndGet();
-        log.info("query {} taken over as {} (seq {}, provider query id {})", request.queryId(), point.status(),
+        log.debug("query {} taken over as {} (seq {}, provider query id {})", request.queryId(), point.status(),
                 point.seq(), point.providerQueryId());
         launch(query, true);
         return query.snapshot();

@@ -85,6 +85,8 @@ final class Outbox implements Runnable, AutoCloseable {
     private boolean inTransaction;
     /** When the first change not committed yet was accepted ({@link OwnershipLease#now()}), or -1. */
     private long dirtySince = -1;
+    /** Whether a record not committed yet has a commit callback that someone waits for. */
+    private boolean awaited;
     private boolean mustReplay;
     private long backoffMillis;
     private volatile boolean closing;
@@ -139,7 +141,7 @@ final class Outbox implements Runnable, AutoCloseable {
         try {
             while (!closing || !queue.isEmpty()) {
                 Item item = queue.poll(waitMillis(), TimeUnit.MILLISECONDS);
-                if (item != null) {
+                for (; item != null; item = queue.poll()) {
                     accept(item);
                 }
                 if (commitDue()) {
@@ -163,8 +165,14 @@ final class Outbox implements Runnable, AutoCloseable {
     }
 
     private long waitMillis() {
+        if (offsets.isEmpty()) {
+            return IDLE_WAKE_UP_MILLIS;
+        }
         if (mustReplay) {
             return backoffMillis;
+        }
+        if (awaited) {
+            return 0;
         }
         if (dirtySince >= 0) {
             return Math.max(0, interval.toMillis() - TimeUnit.NANOSECONDS.toMillis(lease.now() - dirtySince));
@@ -172,9 +180,16 @@ final class Outbox implements Runnable, AutoCloseable {
         return Math.max(1, Math.min(IDLE_WAKE_UP_MILLIS, renewalDueInMillis()));
     }
 
-    /** Commits are due an interval after the first change, and when the lease needs renewing. */
+    /**
+     * Commits are due at once when something waits for one (a query's start, a page's window), an
+     * interval after the first other change, and when the lease needs renewing. Under load they
+     * follow each other, each carrying what arrived during the previous one.
+     */
     private boolean commitDue() {
-        if (mustReplay) {
+        if (offsets.isEmpty()) {
+            return false;
+        }
+        if (mustReplay || awaited) {
             return true;
         }
         if (dirtySince >= 0) {
@@ -192,6 +207,7 @@ final class Outbox implements Runnable, AutoCloseable {
         if (item instanceof Outgoing outgoing) {
             uncommitted.add(outgoing);
             markDirty();
+            awaited |= outgoing.onCommit() != null;
             if (!mustReplay) {
                 send(outgoing);
             }
@@ -239,16 +255,13 @@ final class Outbox implements Runnable, AutoCloseable {
             return false;
         }
         if (offsets.isEmpty()) {
-            if (!uncommitted.isEmpty()) {
-                log.warn("dropping {} records: this worker owns no partition to commit them with", uncommitted.size());
-                uncommitted.clear();
+            if (uncommitted.isEmpty()) {
+                dirtySince = -1;
+                awaited = false;
+                return true;
             }
-            if (inTransaction) {
-                abort("nothing owned");
-                mustReplay = false;
-            }
-            dirtySince = -1;
-            return true;
+            log.debug("{} records wait for the offsets of a partition they belong to", uncommitted.size());
+            return false;
         }
         long startedAt = lease.now();
         try {
@@ -267,6 +280,7 @@ final class Outbox implements Runnable, AutoCloseable {
         }
         inTransaction = false;
         dirtySince = -1;
+        awaited = false;
         backoffMillis = 0;
         commits.incrementAndGet();
         lease.renew(startedAt);
@@ -299,7 +313,7 @@ final class Outbox implements Runnable, AutoCloseable {
 
     private void abort(String why) {
         aborts.incrementAndGet();
-        failures.record("transaction", "(all output topics)", null, new KafkaException(why));
+        failures.aborted(why, uncommitted.size());
         try {
             if (inTransaction) {
                 producer.abortTransaction();

@@ -91,6 +91,7 @@ final class Rebalancer implements ConsumerRebalanceListener {
         }
         log.info("partitions assigned: {}", partitions);
         offsets.assigned(consumer, partitions);
+        outbox.offsets(offsets.all(), consumer.groupMetadata());
         for (TopicPartition partition : gate.submitPartitions(partitions)) {
             takeOver(partition.partition());
         }

@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Counts failed sends so that they surface (ERROR logs, the send_failures metric) and block offset commits. */
+/** Counts failed sends and aborted transactions so that they surface (logs, the send_failures metric). */
 final class SendFailures {
 
     private static final Logger log = LoggerFactory.getLogger(SendFailures.class);
@@ -14,10 +14,11 @@ final class SendFailures {
     private final AtomicLong total = new AtomicLong();
     private final AtomicReference<String> last = new AtomicReference<>();
 
-    void record(String what, String topic, String key, Exception error) {
+    /** A transaction was aborted: its records are sent again in the next one, unless their partition moved. */
+    void aborted(String why, int records) {
         total.incrementAndGet();
-        last.set(what + " to " + topic + ": " + error);
-        log.error("failed to publish {} for {} to {}: {}", what, key, topic, error.toString());
+        last.set("transaction aborted: " + why);
+        log.warn("transaction aborted: {}; its {} records will be sent again unless their partition moved", why, records);
     }
 
     long total() {

@@ -61,10 +61,12 @@ class StateStoreTest {
     void aQueryMayStartOnlyOnceItsPendingRecordHasCommitted() throws Exception {
         ownership.assign("q1", 2, SUBMIT);
         CompletableFuture<Void> permit = permits.await("q1");
+        test.holdCommits();
         transition(snapshot("q1", QueryStatus.PENDING, 1, null));
         await().atMost(Duration.ofSeconds(10)).until(() -> test.producer.uncommittedRecords().size() == 1);
         assertFalse(permit.isDone(), "sent but not committed: no start yet");
 
+        test.releaseCommits();
         List<QueryState> states = written();
 
         assertEquals(List.of("q1 PENDING"), states.stream().map(s -> s.queryId() + " " + s.status()).toList());
