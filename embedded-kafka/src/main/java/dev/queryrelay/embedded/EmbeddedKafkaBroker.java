@@ -4,16 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -202,7 +197,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             stop();
         } finally {
             if (ownsDataDir) {
-                deleteRecursively(dataDir);
+                LocalResources.deleteRecursively(dataDir);
             }
         }
     }
@@ -228,8 +223,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         formatIfNeeded();
         RuntimeException failure = null;
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
-            int clientPort = port != 0 ? port : freePort(-1);
-            int controllerPort = freePort(clientPort);
+            int clientPort = port != 0 ? port : LocalResources.freePort(-1);
+            int controllerPort = LocalResources.freePort(clientPort);
             KafkaConfig config = KafkaConfig.fromProps(
                     settings.serverProperties(clientPort, controllerPort, dataDir), false);
             KafkaRaftServer candidate = new KafkaRaftServer(config, Time.SYSTEM);
@@ -241,7 +236,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             } catch (RuntimeException e) {
                 shutdownQuietly(candidate);
                 failure = e;
-                if (!causedByBindFailure(e)) {
+                if (!LocalResources.causedByBindFailure(e)) {
                     break;
                 }
                 LOG.warn("Kafka broker could not bind port {} or {} (attempt {}): {}",
@@ -303,40 +298,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static boolean causedByBindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BindException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort(int excluded) {
-        for (int i = 0; i < 10; i++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(true);
-                socket.bind(new InetSocketAddress(InetAddress.getByName(BrokerSettings.HOST), 0));
-                if (socket.getLocalPort() != excluded) {
-                    return socket.getLocalPort();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not find a free port", e);
-            }
-        }
-        throw new IllegalStateException("Could not find a free port");
-    }
-
     private static long millisSince(long nanoTime) {
         return Duration.ofNanos(System.nanoTime() - nanoTime).toMillis();
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Could not delete {}: {}", dir, e.toString());
-        }
     }
 
     /** Options for {@link EmbeddedKafkaBroker}; {@link #start()} starts the broker. */
