@@ -48,6 +48,7 @@ final class Outbox implements Runnable, AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final long MAX_BACKOFF_MILLIS = 1_000;
     private static final long IDLE_WAKE_UP_MILLIS = 1_000;
+    private static final long MAX_SPACING_MILLIS = 20;
 
     /**
      * A record to publish. {@code partition} is the number of the command partition the record
@@ -87,6 +88,8 @@ final class Outbox implements Runnable, AutoCloseable {
     private long dirtySince = -1;
     /** Whether a record not committed yet has a commit callback that someone waits for. */
     private boolean awaited;
+    /** When the last commit began ({@link OwnershipLease#now()}). */
+    private long lastCommitAt;
     private boolean mustReplay;
     private long backoffMillis;
     private volatile boolean closing;
@@ -172,10 +175,10 @@ final class Outbox implements Runnable, AutoCloseable {
             return backoffMillis;
         }
         if (awaited) {
-            return 0;
+            return Math.max(0, minSpacingMillis() - millisSince(lastCommitAt));
         }
         if (dirtySince >= 0) {
-            return Math.max(0, interval.toMillis() - TimeUnit.NANOSECONDS.toMillis(lease.now() - dirtySince));
+            return Math.max(0, interval.toMillis() - millisSince(dirtySince));
         }
         return Math.max(1, Math.min(IDLE_WAKE_UP_MILLIS, renewalDueInMillis()));
     }
@@ -189,13 +192,29 @@ final class Outbox implements Runnable, AutoCloseable {
         if (offsets.isEmpty()) {
             return false;
         }
-        if (mustReplay || awaited) {
+        if (mustReplay) {
             return true;
         }
+        if (awaited) {
+            return millisSince(lastCommitAt) >= minSpacingMillis();
+        }
         if (dirtySince >= 0) {
-            return TimeUnit.NANOSECONDS.toMillis(lease.now() - dirtySince) >= interval.toMillis();
+            return millisSince(dirtySince) >= interval.toMillis();
         }
         return !offsets.isEmpty() && renewalDueInMillis() <= 0;
+    }
+
+    /**
+     * The least time between the starts of two commits when something waits for one: a fifth of
+     * the interval, at most {@link #MAX_SPACING_MILLIS}, so that under load each transaction carries
+     * many records (every commit costs the broker a marker in each partition it wrote to).
+     */
+    private long minSpacingMillis() {
+        return Math.min(MAX_SPACING_MILLIS, interval.toMillis() / 5);
+    }
+
+    private long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(lease.now() - nanos);
     }
 
     /** The lease is renewed when a third of it is left, by an empty transaction if nothing else commits. */
@@ -264,6 +283,7 @@ final class Outbox implements Runnable, AutoCloseable {
             return false;
         }
         long startedAt = lease.now();
+        lastCommitAt = startedAt;
         try {
             beginIfNeeded();
             producer.sendOffsetsToTransaction(offsets, group);
