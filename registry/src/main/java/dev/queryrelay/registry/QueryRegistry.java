@@ -110,6 +110,16 @@ public final class QueryRegistry implements AutoCloseable {
      * @throws QueryRelayException with {@link ErrorType#VALIDATION} for a blank SQL text or id
      */
     public QuerySnapshot submit(StartRequest request) {
+        return submit(request, false);
+    }
+
+    /**
+     * As {@link #submit(StartRequest)}, for a command that another registry may have accepted and
+     * started already (a Kafka worker re-reading commands its partition's previous owner may have
+     * handled): with {@code mayHaveStarted} the query is first looked up in the warehouse
+     * ({@link WarehouseConnection#findStarted}) and followed if found, as a taken-over one is.
+     */
+    public QuerySnapshot submit(StartRequest request, boolean mayHaveStarted) {
         Objects.requireNonNull(request, "request");
         ensureOpen();
         if (request.queryId().isBlank()) {
@@ -129,7 +139,7 @@ public final class QueryRegistry implements AutoCloseable {
         counters.submitted.increment();
         counters.inFlight.incrementAndGet();
         QuerySnapshot pending = query.accept();
-        return launch(query, false) ? pending : query.snapshot();
+        return launch(query, mayHaveStarted) ? pending : query.snapshot();
     }
 
     /**

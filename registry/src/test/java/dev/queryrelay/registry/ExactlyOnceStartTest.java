@@ -65,6 +65,16 @@ class ExactlyOnceStartTest {
     }
 
     @Test
+    void aSubmitThatMayHaveBeenHandledBeforeIsLookedUpAndFollowed() {
+        warehouse.findStarted = (queryId, notBefore) -> Optional.of("p-earlier");
+        engine.start(warehouse, b -> b);
+        engine.registry.submit(TestEngine.request("q1", "SELECT 1"), true);
+
+        assertEquals("p-earlier", engine.driveTo("q1", QueryStatus.RUNNING).providerQueryId());
+        assertTrue(warehouse.calls("start").isEmpty(), "not started again");
+    }
+
+    @Test
     void aFreshSubmitIsStartedWithoutALookUp() {
         engine.start(warehouse, b -> b);
         engine.registry.submit(TestEngine.request("q1", "SELECT 1"));

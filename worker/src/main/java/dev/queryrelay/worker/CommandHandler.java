@@ -53,6 +53,12 @@ final class CommandHandler {
      * registry has forgotten its query since (it keeps a bounded number of finished ones).
      */
     private final Map<TopicPartition, Long> acceptedUpTo = new HashMap<>();
+    /**
+     * Per submit partition taken over, its end offset then: its previous owner may have handled (and
+     * started) the submits below it without having committed them, so they are looked up in the
+     * warehouse before they start.
+     */
+    private final Map<TopicPartition, Long> handledBefore = new HashMap<>();
 
     final AtomicLong submits = new AtomicLong();
     final AtomicLong cancels = new AtomicLong();
@@ -90,7 +96,8 @@ final class CommandHandler {
                 }
                 ownership.assign(command.queryId(), record.partition(), command.json());
             }
-            registry.submit(command.request());
+            boolean mayHaveStarted = record.offset() < handledBefore.getOrDefault(partition, Long.MIN_VALUE);
+            registry.submit(command.request(), mayHaveStarted);
             acceptedUpTo.merge(partition, record.offset() + 1, Math::max);
         } catch (QueryRelayException e) {
             reject(record, e.error(), true);
@@ -112,9 +119,15 @@ final class CommandHandler {
         }
     }
 
+    /** Submit partitions just assigned, with their end offsets: the submits below may have been handled. */
+    void mayHaveBeenHandled(Map<TopicPartition, Long> endOffsets) {
+        handledBefore.putAll(endOffsets);
+    }
+
     /** Partitions this worker no longer owns: a later owner judges their submits afresh. */
     void forget(Collection<TopicPartition> partitions) {
         acceptedUpTo.keySet().removeAll(partitions);
+        handledBefore.keySet().removeAll(partitions);
     }
 
     private void reject(ConsumerRecord<byte[], byte[]> record, ErrorInfo error, boolean submit) {

@@ -29,6 +29,8 @@ public final class KafkaSettings {
      * and read_committed readers of its partitions wait for it at most this long.
      */
     static final int TRANSACTION_TIMEOUT_MS = 10_000;
+    /** First producer retry backoff (it grows exponentially up to Kafka's retry.backoff.max.ms, 1 s). */
+    static final long RETRY_BACKOFF_MS = 10;
 
     private final WorkerConfig config;
     private final String workerId;
@@ -66,6 +68,9 @@ public final class KafkaSettings {
         settings.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_SIZE);
         settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Math.max(MAX_REQUEST_SIZE, dlqMaxBytes + 1024));
         settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        // a transaction that starts while the previous one's markers are still being written is told
+        // CONCURRENT_TRANSACTIONS and retried: at 100 ms (Kafka's default) every second commit would wait
+        settings.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, RETRY_BACKOFF_MS);
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, workerId + "-producer");
         settings.putAll(common());
         settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -2,12 +2,12 @@ package dev.queryrelay.worker;
 
 import dev.queryrelay.registry.SideEffectGuard;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
  * The worker's answer to "may this query be started or canceled in the warehouse now?": only a
- * query this worker owns, only while its {@link OwnershipLease} holds, and a start only once the
- * query's {@code PENDING} state record has committed ({@link StartPermits}). A worker that stalled
+ * query this worker owns, and only while its {@link OwnershipLease} holds. A worker that stalled
  * past its lease and resumes starts and cancels nothing until a commit proves it is still in the
  * group; by then the partitions it lost are handed over and their queries forgotten.
  */
@@ -15,17 +15,15 @@ final class OwnershipGuard implements SideEffectGuard {
 
     private final Ownership ownership;
     private final OwnershipLease lease;
-    private final StartPermits permits;
 
-    OwnershipGuard(Ownership ownership, OwnershipLease lease, StartPermits permits) {
+    OwnershipGuard(Ownership ownership, OwnershipLease lease) {
         this.ownership = ownership;
         this.lease = lease;
-        this.permits = permits;
     }
 
     @Override
     public CompletionStage<Boolean> mayStart(String queryId) {
-        return permits.await(queryId).thenApply(granted -> mayCancel(queryId));
+        return CompletableFuture.completedFuture(mayCancel(queryId));
     }
 
     @Override

@@ -38,14 +38,13 @@ final class Rebalancer implements ConsumerRebalanceListener {
     private final CommandParser parser;
     private final StateStore state;
     private final Ownership ownership;
-    private final StartPermits permits;
     private final BackPressure gate;
     private final OffsetTracker offsets;
     private final Outbox outbox;
     private final CommandHandler handler;
 
     Rebalancer(Consumer<byte[], byte[]> consumer, Consumer<String, byte[]> stateReader, QueryRegistry registry,
-               CommandParser parser, StateStore state, Ownership ownership, StartPermits permits, BackPressure gate,
+               CommandParser parser, StateStore state, Ownership ownership, BackPressure gate,
                OffsetTracker offsets, Outbox outbox, CommandHandler handler) {
         this.consumer = consumer;
         this.stateReader = stateReader;
@@ -53,7 +52,6 @@ final class Rebalancer implements ConsumerRebalanceListener {
         this.parser = parser;
         this.state = state;
         this.ownership = ownership;
-        this.permits = permits;
         this.gate = gate;
         this.offsets = offsets;
         this.outbox = outbox;
@@ -92,6 +90,8 @@ final class Rebalancer implements ConsumerRebalanceListener {
         log.info("partitions assigned: {}", partitions);
         offsets.assigned(consumer, partitions);
         outbox.offsets(offsets.all(), consumer.groupMetadata());
+        Set<TopicPartition> submits = gate.submitPartitions(partitions);
+        handler.mayHaveBeenHandled(consumer.endOffsets(submits));
         for (TopicPartition partition : gate.submitPartitions(partitions)) {
             takeOver(partition.partition());
         }
@@ -104,7 +104,6 @@ final class Rebalancer implements ConsumerRebalanceListener {
         for (int partition : numbers(gate.submitPartitions(partitions))) {
             for (String queryId : ownership.queriesOf(partition)) {
                 ownership.release(queryId);
-                permits.revoke(queryId);
                 if (registry.forget(queryId)) {
                     count++;
                 }
@@ -134,7 +133,6 @@ final class Rebalancer implements ConsumerRebalanceListener {
                 }
                 if (!entry.status().isTerminal()) {
                     ownership.assign(entry.queryId(), partition, entry.submit());
-                    permits.grant(entry.queryId());
                     resumed++;
                 }
                 registry.restore(entry.request(parser), entry.restorePoint());

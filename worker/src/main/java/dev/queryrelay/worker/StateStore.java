@@ -1,7 +1,6 @@
 package dev.queryrelay.worker;
 
 import dev.queryrelay.api.QuerySnapshot;
-import dev.queryrelay.api.QueryStatus;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,8 +19,7 @@ import java.util.Map;
  * The worker's record of its queries in the compacted state topic (keyed by query id, in the
  * partition numbered like the query's submit partition), as Kafka Connect keeps task status. A
  * partition's new owner reads it to take over the queries of that partition. Every transition is
- * recorded; a query starts only once its {@code PENDING} record has committed
- * ({@link StartPermits}), so a new owner always finds a query that may have started.
+ * recorded, in the same transaction as the offsets of the commands that caused it.
  */
 final class StateStore {
 
@@ -31,23 +29,19 @@ final class StateStore {
     private final String topic;
     private final String worker;
     private final Ownership ownership;
-    private final StartPermits permits;
 
-    StateStore(Outbox outbox, String topic, String worker, Ownership ownership, StartPermits permits) {
+    StateStore(Outbox outbox, String topic, String worker, Ownership ownership) {
         this.outbox = outbox;
         this.topic = topic;
         this.worker = worker;
         this.ownership = ownership;
-        this.permits = permits;
     }
 
     /** Records a transition of an owned query; the last one (terminal) also ends this worker's ownership. */
     void transition(QuerySnapshot snapshot, Ownership.Owned owned) {
-        Runnable onCommit = snapshot.status() == QueryStatus.PENDING ? () -> permits.grant(snapshot.queryId()) : null;
-        send(snapshot.queryId(), owned.partition(), QueryState.of(snapshot, worker, null, owned.submitJson()), onCommit);
+        send(snapshot.queryId(), owned.partition(), QueryState.of(snapshot, worker, null, owned.submitJson()), null);
         if (snapshot.status().isTerminal()) {
             ownership.release(snapshot.queryId());
-            permits.revoke(snapshot.queryId());
         }
     }
 

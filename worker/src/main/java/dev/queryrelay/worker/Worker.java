@@ -94,13 +94,12 @@ public final class Worker implements AutoCloseable {
         }, lease, config.duration(WorkerConfig.COMMIT_INTERVAL_MS), failures, "queryrelay-publisher");
         EventCodec codec = new EventCodec(workerId, provider.name());
         Ownership ownership = new Ownership();
-        StartPermits permits = new StartPermits();
-        StateStore state = new StateStore(outbox, topics.state(), workerId, ownership, permits);
+        StateStore state = new StateStore(outbox, topics.state(), workerId, ownership);
         this.publisher = new EventPublisher(outbox, codec, topics.status(), topics.results(), state, ownership,
                 EventPublisher.MAX_PAGE_WAIT);
         this.registry = QueryRegistry.builder(connection)
                 .listener(publisher)
-                .guard(new OwnershipGuard(ownership, lease, permits))
+                .guard(new OwnershipGuard(ownership, lease))
                 .warehouseThreads(config.getInt(WorkerConfig.WAREHOUSE_THREADS))
                 .maxPollInterval(config.duration(WorkerConfig.MAX_POLL_INTERVAL_MS))
                 .callTimeout(config.duration(WorkerConfig.CALL_TIMEOUT_MS))
@@ -122,7 +121,7 @@ public final class Worker implements AutoCloseable {
         this.gate = new BackPressure(topics.submit(), registry::inFlight, config.getInt(WorkerConfig.MAX_IN_FLIGHT));
         this.handler = new CommandHandler(registry, parser, codec, publisher, new DeadLetters(topics.dlq(), groupId),
                 state, ownership, topics.status(), Clock.systemUTC());
-        Rebalancer rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, permits, gate,
+        Rebalancer rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, gate,
                 offsets, outbox, handler);
         this.loop = new PollLoop(consumer, topics, handler, gate, offsets, outbox, rebalancer, this::shutDown);
         outbox.start();

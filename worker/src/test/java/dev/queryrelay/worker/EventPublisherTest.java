@@ -24,7 +24,7 @@ class EventPublisherTest {
 
     private final TestOutbox test = new TestOutbox();
     private final Ownership ownership = new Ownership();
-    private final StateStore state = new StateStore(test.outbox, "state", "w1", ownership, new StartPermits());
+    private final StateStore state = new StateStore(test.outbox, "state", "w1", ownership);
     private final EventPublisher publisher = new EventPublisher(test.outbox, new EventCodec("w1", "mock"), "status",
             "results", state, ownership, Duration.ofSeconds(60));
 

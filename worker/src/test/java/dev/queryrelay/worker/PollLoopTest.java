@@ -35,7 +35,7 @@ class PollLoopTest {
 
     private final TestOutbox test = new TestOutbox();
     private final Ownership ownership = new Ownership();
-    private final StateStore state = new StateStore(test.outbox, TOPICS.state(), "w1", ownership, new StartPermits());
+    private final StateStore state = new StateStore(test.outbox, TOPICS.state(), "w1", ownership);
     private final EventCodec codec = new EventCodec("w1", "mock");
     private final EventPublisher publisher = new EventPublisher(test.outbox, codec, TOPICS.status(), TOPICS.results(),
             state, ownership, Duration.ofSeconds(1));
