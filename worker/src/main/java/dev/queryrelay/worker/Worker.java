@@ -129,7 +129,8 @@ public final class Worker implements AutoCloseable {
         CommandParser parser = new CommandParser(config.getInt(WorkerConfig.MAX_SQL_LENGTH));
         this.offsets = new OffsetTracker();
         this.gate = new BackPressure(topics.submit(), registry::inFlight, config.getInt(WorkerConfig.MAX_IN_FLIGHT));
-        this.handler = new CommandHandler(registry, parser, codec, publisher, new DeadLetters(topics.dlq(), groupId, meters::deadLettered),
+        DeadLetters deadLetters = new DeadLetters(topics.dlq(), groupId, meters::deadLettered);
+        this.handler = new CommandHandler(registry, parser, codec, publisher, deadLetters,
                 state, ownership, topics.status(), Clock.systemUTC());
         Rebalancer rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, permits, gate,
                 offsets, outbox, handler);
