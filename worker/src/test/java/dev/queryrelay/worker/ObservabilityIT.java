@@ -45,6 +45,7 @@ class ObservabilityIT {
 
     private final EmbeddedKafkaBroker broker;
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private int port;
 
     ObservabilityIT(EmbeddedKafkaBroker broker) {
         this.broker = broker;
@@ -70,8 +71,6 @@ class ObservabilityIT {
         closeables.add(client);
         return client;
     }
-
-    private int port;
 
     private HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
