@@ -82,7 +82,7 @@ final class Subject implements AutoCloseable {
         }
     }
 
-    /** The worker's {@code GET /metrics}. */
+    /** The worker's {@code GET /metrics.json}. */
     @SuppressWarnings("unchecked")
     Map<String, Object> metrics() {
         if (httpPort < 0) {
@@ -90,11 +90,11 @@ final class Subject implements AutoCloseable {
         }
         try {
             HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPort + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    URI.create("http://127.0.0.1:" + httpPort + "/metrics.json")).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             return JSON.readValue(response.body(), Map.class);
         } catch (IOException e) {
-            throw new IllegalStateException("GET /metrics of " + name + " failed: " + e, e);
+            throw new IllegalStateException("GET /metrics.json of " + name + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

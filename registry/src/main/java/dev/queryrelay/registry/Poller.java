@@ -76,7 +76,7 @@ final class Poller {
                 return;
             }
             String providerQueryId = query.providerQueryId();
-            calls.call("status " + providerQueryId, () -> connection.status(providerQueryId))
+            calls.call(CallObserver.STATUS, providerQueryId, () -> connection.status(providerQueryId))
                     .whenComplete((status, failure) -> {
                         if (failure != null) {
                             query.fail(Errors.errorOf(failure));

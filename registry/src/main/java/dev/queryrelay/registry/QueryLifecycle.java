@@ -8,6 +8,7 @@ import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.api.StartRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -331,8 +332,18 @@ final class QueryLifecycle {
         }
         QuerySnapshot snapshot = snapshot();
         if (log.isDebugEnabled()) {
-            log.debug("query {} {} -> {}{}", id(), previous == null ? "new" : previous, next,
-                    failure == null ? "" : " (" + failure.type() + ": " + failure.message() + ")");
+            String outer = MDC.get("query_id");
+            MDC.put("query_id", id());
+            try {
+                log.debug("query {} {} -> {}{}", id(), previous == null ? "new" : previous, next,
+                        failure == null ? "" : " (" + failure.type() + ": " + failure.message() + ")");
+            } finally {
+                if (outer == null) {
+                    MDC.remove("query_id");
+                } else {
+                    MDC.put("query_id", outer);
+                }
+            }
         }
         events.add(() -> listeners.transition(snapshot));
         return snapshot;

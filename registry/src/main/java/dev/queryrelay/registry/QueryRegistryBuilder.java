@@ -1,6 +1,7 @@
 package dev.queryrelay.registry;
 
 import dev.queryrelay.api.WarehouseConnection;
+import io.github.resilience4j.retry.RetryRegistry;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -38,6 +39,8 @@ public final class QueryRegistryBuilder {
     Duration retryMaxBackoff = EngineDefaults.RETRY_MAX_BACKOFF;
     String threadNamePrefix = EngineDefaults.THREAD_NAME_PREFIX;
     Map<String, String> logContext = Map.of();
+    CallObserver callObserver = CallObserver.NONE;
+    RetryRegistry retryRegistry;
 
     QueryRegistryBuilder(WarehouseConnection connection) {
         this.connection = Objects.requireNonNull(connection, "connection");
@@ -181,6 +184,22 @@ public final class QueryRegistryBuilder {
     /** SLF4J MDC entries set on every registry thread (e.g. a worker id). */
     public QueryRegistryBuilder logContext(Map<String, String> value) {
         this.logContext = Map.copyOf(Objects.requireNonNull(value, "logContext"));
+        return this;
+    }
+
+    /** Told of every warehouse call attempt, with its operation, duration and outcome (default none). */
+    public QueryRegistryBuilder callObserver(CallObserver value) {
+        this.callObserver = Objects.requireNonNull(value, "callObserver");
+        return this;
+    }
+
+    /**
+     * Where the warehouse calls' resilience4j {@code Retry} is created, named
+     * {@code <threadNamePrefix>-warehouse}, e.g. to bind its metrics (default: a registry of its
+     * own). The name must not be taken in it yet.
+     */
+    public QueryRegistryBuilder retryRegistry(RetryRegistry value) {
+        this.retryRegistry = Objects.requireNonNull(value, "retryRegistry");
         return this;
     }
 

@@ -73,7 +73,7 @@ final class ResultStreamer {
                     abandonReader();
                 }
                 Reader current = reader;
-                return calls.once("results of " + providerQueryId + " (page " + pageIndex + ")",
+                return calls.once(CallObserver.RESULTS, providerQueryId + " (page " + pageIndex + ")",
                         () -> read(current), late -> late.reader().abandon());
             }).whenComplete((read, failure) -> {
                 if (failure != null) {

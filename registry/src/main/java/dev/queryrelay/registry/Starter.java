@@ -80,7 +80,7 @@ final class Starter {
         if (!lookUpFirst) {
             return startCall(query);
         }
-        return calls.once("findStarted " + query.id(), () -> connection.findStarted(query.id(), query.createdAt), null)
+        return calls.once(CallObserver.FIND_STARTED, query.id(), () -> connection.findStarted(query.id(), query.createdAt), null)
                 .thenCompose(found -> found.isPresent() ? followFound(query, found) : startCall(query));
     }
 
@@ -91,7 +91,7 @@ final class Starter {
     }
 
     private CompletableFuture<String> startCall(QueryLifecycle query) {
-        return calls.once("start " + query.id(), () -> connection.start(query.request), late -> accept(query, late));
+        return calls.once(CallObserver.START, query.id(), () -> connection.start(query.request), late -> accept(query, late));
     }
 
     /** Follows {@code providerQueryId} if the query is still starting; else cancels it, unless it is the one followed. */

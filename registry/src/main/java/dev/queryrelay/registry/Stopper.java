@@ -74,7 +74,7 @@ final class Stopper {
     }
 
     private CompletableFuture<Boolean> cancelCall(String providerQueryId) {
-        return calls.call("cancel " + providerQueryId, () -> {
+        return calls.call(CallObserver.CANCEL, providerQueryId, () -> {
             connection.cancel(providerQueryId);
             return Boolean.TRUE;
         });

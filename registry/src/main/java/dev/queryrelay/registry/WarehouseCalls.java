@@ -5,6 +5,7 @@ import dev.queryrelay.api.QueryRelayException;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  * Every warehouse call of the registry: each runs on the bounded warehouse pool with a deadline
  * ({@link #once}), and retryable failures are attempted again after the {@link Retry}'s back-off
  * ({@link #retried}), waiting on the injected {@link Scheduler}. No registry thread blocks on the
- * warehouse except the pool thread making the call.
+ * warehouse except the pool thread making the call. Each attempt's end is told to the {@link CallObserver}.
  */
 final class WarehouseCalls {
 
@@ -37,21 +38,30 @@ final class WarehouseCalls {
     private final Scheduler scheduler;
     private final Retry retry;
     private final Duration deadline;
+    private final CallObserver observer;
 
-    private WarehouseCalls(ExecutorService pool, Scheduler scheduler, Retry retry, Duration deadline) {
+    private WarehouseCalls(ExecutorService pool, Scheduler scheduler, Retry retry, Duration deadline,
+                           CallObserver observer) {
         this.pool = pool;
         this.scheduler = scheduler;
         this.retry = retry;
         this.deadline = deadline;
+        this.observer = observer;
     }
 
     /** The pool and the retry of a registry built with {@code settings}; each retry counted in {@code retries}. */
-    static WarehouseCalls of(QueryRegistryBuilder settings, Scheduler scheduler, LongAdder retries) {
+    static WarehouseCalls of(QueryRegistryBuilder settings, Scheduler scheduler, LongAdder retried) {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(settings.warehouseThreads, settings.warehouseThreads,
                 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 new RegistryThreads(settings.threadNamePrefix + "-warehouse", settings.logContext));
         pool.allowCoreThreadTimeOut(true);
-        Retry retry = Retry.of(settings.threadNamePrefix + "-warehouse", RetryConfig.custom()
+        String retryName = settings.threadNamePrefix + "-warehouse";
+        RetryRegistry retries = settings.retryRegistry != null ? settings.retryRegistry : RetryRegistry.ofDefaults();
+        if (retries.find(retryName).isPresent()) {
+            throw new IllegalArgumentException("the retry registry already holds a retry named '" + retryName
+                    + "'; give each query registry its own threadNamePrefix");
+        }
+        Retry retry = retries.retry(retryName, RetryConfig.custom()
                 .maxAttempts(settings.retryMaxAttempts)
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
                         settings.retryInitialBackoff, 2.0, 0.5, settings.retryMaxBackoff))
@@ -59,11 +69,11 @@ final class WarehouseCalls {
                 .writableStackTraceEnabled(false)
                 .build());
         retry.getEventPublisher().onRetry(event -> {
-            retries.increment();
+            retried.increment();
             log.warn("warehouse call retried (attempt {}) in {}: {}", event.getNumberOfRetryAttempts(),
                     event.getWaitInterval(), Errors.describe(event.getLastThrowable()));
         });
-        return new WarehouseCalls(pool, scheduler, retry, settings.callTimeout);
+        return new WarehouseCalls(pool, scheduler, retry, settings.callTimeout, settings.callObserver);
     }
 
     Retry.Metrics retryMetrics() {
@@ -79,9 +89,9 @@ final class WarehouseCalls {
         return pool.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A call made through the retry, each attempt {@linkplain #once bounded}. */
-    <T> CompletableFuture<T> call(String what, Supplier<T> call) {
-        return retried(attempt -> once(what, call, null));
+    /** A call of {@code operation} (a {@link CallObserver} constant) made through the retry, each attempt {@linkplain #once bounded}. */
+    <T> CompletableFuture<T> call(String operation, String subject, Supplier<T> call) {
+        return retried(attempt -> once(operation, subject, call, null));
     }
 
     /**
@@ -126,9 +136,10 @@ final class WarehouseCalls {
      * One attempt of {@code call} on the warehouse pool. At the deadline it fails with a
      * retryable {@link ErrorType#TIMEOUT} error and the thread making the call is interrupted;
      * should the call still return, its value goes to {@code late} (if given) instead.
+     * {@code operation} is a {@link CallObserver} constant, {@code subject} what it is about (for logs).
      */
-    <T> CompletableFuture<T> once(String what, Supplier<T> call, Consumer<T> late) {
-        BoundedCall<T> bounded = new BoundedCall<>(what, call, late);
+    <T> CompletableFuture<T> once(String operation, String subject, Supplier<T> call, Consumer<T> late) {
+        BoundedCall<T> bounded = new BoundedCall<>(operation, subject, call, late);
         try {
             pool.execute(bounded);
         } catch (RejectedExecutionException e) {
@@ -159,19 +170,30 @@ final class WarehouseCalls {
         return pool;
     }
 
+    private void observe(String operation, long since, Throwable failure) {
+        try {
+            observer.callEnded(operation, Duration.ofNanos(System.nanoTime() - since), failure);
+        } catch (RuntimeException e) {
+            log.warn("the call observer failed: {}", e.toString());
+        }
+    }
+
     /** One call on a pool thread that the scheduler may expire; its monitor guards its fields. */
     private final class BoundedCall<T> implements Runnable {
+        private final String operation;
         private final String what;
         private final Supplier<T> call;
         private final Consumer<T> late;
+        private final long handedOverAt = System.nanoTime();
         final CompletableFuture<T> result = new CompletableFuture<>();
         volatile Future<?> timer;
         private Thread caller;
         private boolean expired;
         private boolean returned;
 
-        BoundedCall(String what, Supplier<T> call, Consumer<T> late) {
-            this.what = what;
+        BoundedCall(String operation, String subject, Supplier<T> call, Consumer<T> late) {
+            this.operation = operation;
+            this.what = operation + " " + subject;
             this.call = call;
             this.late = late;
         }
@@ -202,6 +224,9 @@ final class WarehouseCalls {
             if (deadlineTask != null) {
                 deadlineTask.cancel(false);
             }
+            if (!tooLate) {
+                observe(operation, handedOverAt, failure);
+            }
             if (tooLate) {
                 log.info("warehouse call {} returned {} after its deadline of {} ms", what,
                         failure == null ? "a result" : "an error (" + Errors.describe(failure) + ")", deadline.toMillis());
@@ -230,6 +255,7 @@ final class WarehouseCalls {
                     deadline.toMillis());
             QueryRelayException timeout = new QueryRelayException(ErrorType.TIMEOUT,
                     "warehouse call " + what + " did not return within " + deadline.toMillis() + " ms", true, null);
+            observe(operation, handedOverAt, timeout);
             if (!execute(() -> result.completeExceptionally(timeout))) {
                 result.completeExceptionally(timeout);
             }

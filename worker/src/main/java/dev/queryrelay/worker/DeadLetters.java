@@ -1,6 +1,7 @@
 package dev.queryrelay.worker;
 
 import dev.queryrelay.api.ErrorInfo;
+import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.QueryRelayException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -9,12 +10,14 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Builds dead-letter records: the original key, value and headers, byte for byte, plus the headers
  * Spring Kafka's {@code DeadLetterPublishingRecoverer} writes (same names and encodings) and
  * {@code queryrelay-error-type}. The DLQ topic and the producer accept any record the command
- * topics accept (see {@link TopicSetup}), so nothing is ever cut.
+ * topics accept (see {@link TopicSetup}), so nothing is ever cut. Each record built is counted by its error type.
  */
 final class DeadLetters {
 
@@ -30,10 +33,16 @@ final class DeadLetters {
 
     private final String topic;
     private final String consumerGroup;
+    private final Consumer<ErrorType> counted;
 
     DeadLetters(String topic, String consumerGroup) {
+        this(topic, consumerGroup, type -> { });
+    }
+
+    DeadLetters(String topic, String consumerGroup, Consumer<ErrorType> counted) {
         this.topic = topic;
         this.consumerGroup = consumerGroup;
+        this.counted = Objects.requireNonNull(counted, "counted");
     }
 
     String topic() {
@@ -51,6 +60,7 @@ final class DeadLetters {
         headers.add(ORIGINAL_TIMESTAMP_TYPE, utf8(original.timestampType().toString()));
         headers.add(ORIGINAL_CONSUMER_GROUP, utf8(consumerGroup));
         headers.add(ERROR_TYPE, utf8(error.type().name()));
+        counted.accept(error.type());
         return new ProducerRecord<>(topic, null, original.key(), original.value(), headers);
     }
 

@@ -2,23 +2,32 @@ package dev.queryrelay.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.BindException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** {@code GET /health} (200 UP or 503 DOWN) and {@code GET /metrics} (JSON counters). */
+/**
+ * The worker's HTTP endpoint: {@code GET /health/live} and {@code GET /health} (liveness),
+ * {@code GET /health/ready} (readiness), each 200 when up and 503 with the failing checks when
+ * not; {@code GET /metrics} (Prometheus text exposition) and {@code GET /metrics.json} (the JSON
+ * counters of {@link Worker#metrics()}).
+ */
 final class HealthServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final HttpServer server;
 
@@ -26,15 +35,28 @@ final class HealthServer implements AutoCloseable {
      * Listens on {@code port}. When that port is taken and it was not chosen by the user
      * ({@code explicit} false: the default), another free port is used with a warning, so that
      * several workers run on one host with the same settings; an explicit port must be free.
+     * {@code checks} is null while the worker starts (every probe is then down).
      */
-    HealthServer(int port, boolean explicit, Supplier<Boolean> healthy, Supplier<Map<String, Object>> metrics) {
+    HealthServer(int port, boolean explicit, Supplier<HealthChecks> checks, Supplier<String> prometheus,
+                 Supplier<Map<String, Object>> metrics) {
         server = listen(port, explicit);
-        server.createContext("/health", exchange -> {
-            boolean up = healthy.get();
-            respond(exchange, up ? 200 : 503, Map.of("status", up ? "UP" : "DOWN"));
-        });
-        server.createContext("/metrics", exchange -> respond(exchange, 200, metrics.get()));
+        HttpHandler live = probe(checks, HealthChecks::live);
+        server.createContext("/health", live);
+        server.createContext("/health/live", live);
+        server.createContext("/health/ready", probe(checks, HealthChecks::ready));
+        server.createContext("/metrics", exchange -> respond(exchange, 200, PROMETHEUS_TEXT,
+                prometheus.get().getBytes(StandardCharsets.UTF_8)));
+        server.createContext("/metrics.json", exchange -> respond(exchange, 200, "application/json",
+                MAPPER.writeValueAsBytes(metrics.get())));
         server.start();
+    }
+
+    private static HttpHandler probe(Supplier<HealthChecks> checks, Function<HealthChecks, HealthChecks.Result> check) {
+        return exchange -> {
+            HealthChecks current = checks.get();
+            HealthChecks.Result result = current == null ? HealthChecks.starting() : check.apply(current);
+            respond(exchange, result.up() ? 200 : 503, "application/json", MAPPER.writeValueAsBytes(result.body()));
+        };
     }
 
     private static HttpServer listen(int port, boolean explicit) {
@@ -57,12 +79,11 @@ final class HealthServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = MAPPER.writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
+    private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+            out.write(body);
         }
     }
 

@@ -14,6 +14,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ final class Outbox implements Runnable, AutoCloseable {
     }
 
     private final Supplier<Producer<byte[], byte[]>> producers;
+    private final Map<String, String> mdc;
     private final OwnershipLease lease;
     private final Duration interval;
     private final SendFailures failures;
@@ -98,7 +100,8 @@ final class Outbox implements Runnable, AutoCloseable {
     final AtomicLong aborts = new AtomicLong();
 
     Outbox(Supplier<Producer<byte[], byte[]>> producers, OwnershipLease lease, Duration interval, SendFailures failures,
-           String threadName) {
+           String threadName, Map<String, String> mdc) {
+        this.mdc = Map.copyOf(mdc);
         this.producers = producers;
         this.lease = lease;
         this.interval = interval;
@@ -141,6 +144,7 @@ final class Outbox implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        mdc.forEach(MDC::put);
         try {
             while (!closing || !queue.isEmpty()) {
                 Item item = queue.poll(waitMillis(), TimeUnit.MILLISECONDS);

@@ -39,6 +39,7 @@ public final class Worker implements AutoCloseable {
     private final String workerId;
     private final Duration shutdownTimeout;
     private final SendFailures failures = new SendFailures();
+    private final WorkerMetrics meters = new WorkerMetrics();
     private final HealthServer health;
     private final Thread loopThread;
     // Set once by connect(), before the consumer thread starts; the endpoint may see them null while the worker starts.
@@ -53,6 +54,7 @@ public final class Worker implements AutoCloseable {
     private BackPressure gate;
     private PollLoop loop;
     private volatile boolean closed;
+    private volatile HealthChecks checks;
 
     private Worker(WorkerConfig config, ConnectionProvider provider) {
         this.workerId = config.getString(WorkerConfig.WORKER_ID);
@@ -60,13 +62,14 @@ public final class Worker implements AutoCloseable {
         MDC.put("worker_id", workerId);
         int httpPort = config.getInt(WorkerConfig.HTTP_PORT);
         this.health = httpPort < 0 ? null : new HealthServer(httpPort, config.isSet(WorkerConfig.HTTP_PORT),
-                this::isHealthy, this::metrics);
+                () -> checks, meters::scrape, this::metrics);
         try {
             this.loopThread = connect(config, provider);
         } catch (RuntimeException e) {
             if (health != null) {
                 health.close();
             }
+            meters.close();
             throw e;
         }
         loopThread.start();
@@ -89,16 +92,22 @@ public final class Worker implements AutoCloseable {
         List<String> outputs = List.of(topics.status(), topics.results(), topics.state(), topics.dlq());
         this.outbox = new Outbox(() -> {
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings);
+            meters.bindProducer(producer);
             outputs.forEach(producer::partitionsFor); // fetch metadata now, not on a first send
             return producer;
-        }, lease, config.duration(WorkerConfig.COMMIT_INTERVAL_MS), failures, "queryrelay-publisher");
+        }, lease, config.duration(WorkerConfig.COMMIT_INTERVAL_MS), failures, "queryrelay-publisher",
+                Map.of("worker_id", workerId));
         EventCodec codec = new EventCodec(workerId, provider.name());
         Ownership ownership = new Ownership();
         StateStore state = new StateStore(outbox, topics.state(), workerId, ownership);
         this.publisher = new EventPublisher(outbox, codec, topics.status(), topics.results(), state, ownership,
                 EventPublisher.MAX_PAGE_WAIT);
+        ProviderHealth providerHealth = new ProviderHealth(provider.name(), meters.calls());
         this.registry = QueryRegistry.builder(connection)
                 .listener(publisher)
+                .listener(meters.queries(provider.name()))
+                .callObserver(providerHealth)
+                .retryRegistry(meters.retries())
                 .guard(new OwnershipGuard(ownership, lease))
                 .warehouseThreads(config.getInt(WorkerConfig.WAREHOUSE_THREADS))
                 .maxPollInterval(config.duration(WorkerConfig.MAX_POLL_INTERVAL_MS))
@@ -115,23 +124,29 @@ public final class Worker implements AutoCloseable {
                 .logContext(Map.of("worker_id", workerId))
                 .build();
         this.consumer = new KafkaConsumer<>(kafka.consumer(groupId));
+        meters.bindConsumer(consumer);
         this.stateReader = new KafkaConsumer<>(kafka.stateReader());
         CommandParser parser = new CommandParser(config.getInt(WorkerConfig.MAX_SQL_LENGTH));
         this.offsets = new OffsetTracker();
         this.gate = new BackPressure(topics.submit(), registry::inFlight, config.getInt(WorkerConfig.MAX_IN_FLIGHT));
-        this.handler = new CommandHandler(registry, parser, codec, publisher, new DeadLetters(topics.dlq(), groupId),
+        DeadLetters deadLetters = new DeadLetters(topics.dlq(), groupId, meters::deadLettered);
+        this.handler = new CommandHandler(registry, parser, codec, publisher, deadLetters,
                 state, ownership, topics.status(), Clock.systemUTC());
         Rebalancer rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, gate,
                 offsets, outbox, handler);
-        this.loop = new PollLoop(consumer, topics, handler, gate, offsets, outbox, rebalancer, this::shutDown);
+        PartitionsHealth partitions = new PartitionsHealth(rebalancer);
+        this.loop = new PollLoop(consumer, topics, handler, gate, offsets, outbox, partitions, this::shutDown);
+        meters.bind(handler, registry, gate, failures, outbox, lease, partitions);
         outbox.start();
         log.info("worker {} started: provider '{}', group '{}', topics {}, max in flight {}{}", workerId,
                 provider.name(), groupId, topics, config.getInt(WorkerConfig.MAX_IN_FLIGHT),
                 health == null ? "" : ", http port " + health.port());
-        return new Thread(() -> {
+        Thread thread = new Thread(() -> {
             MDC.put("worker_id", workerId);
             loop.run();
         }, "queryrelay-consumer");
+        this.checks = new HealthChecks(thread::isAlive, outbox::isAlive, partitions, providerHealth, lease::isValid);
+        return thread;
     }
 
     /** Starts a worker with the provider named by the {@code provider} setting. */
@@ -249,6 +264,7 @@ public final class Worker implements AutoCloseable {
         consumer.close(shutdownTimeout);
         stateReader.close(shutdownTimeout);
         outbox.close();
+        meters.close();
         if (health != null) {
             health.close();
         }

@@ -125,7 +125,7 @@ public final class WorkerConfig extends AbstractConfig {
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
                     "How long a graceful shutdown waits for the consumer thread to stop and for the producer to close.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65_535), Importance.LOW,
-                    "Port of the health and metrics endpoint (GET /health, GET /metrics); 0 picks a free port, "
+                    "Port of the health and metrics endpoint (GET /health/live, /health/ready, /metrics); 0 picks a free port, "
                             + "-1 disables it. When left at the default and 8080 is taken (another worker on the host), "
                             + "the worker warns and listens on a free port; a port that is set must be free.");
 

@@ -41,7 +41,7 @@ class OutboxTest {
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         producers.add(producer);
         return producer;
-    }, lease, Duration.ofHours(1), failures, "test-outbox");
+    }, lease, Duration.ofHours(1), failures, "test-outbox", Map.of());
 
     OutboxTest() {
         outbox.start();

@@ -285,7 +285,7 @@ class WorkerIT {
         assertEquals(200, health.statusCode());
         assertTrue(health.body().contains("UP"));
         java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics")).build(),
+                java.net.URI.create("http://127.0.0.1:" + worker.httpPort() + "/metrics.json")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertTrue(metrics.body().contains("\"in_flight\""), metrics.body());
     }

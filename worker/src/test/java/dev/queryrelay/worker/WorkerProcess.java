@@ -26,6 +26,11 @@ final class WorkerProcess implements AutoCloseable {
     }
 
     static WorkerProcess start(String name, Map<String, String> settings) {
+        return start(name, settings, Map.of());
+    }
+
+    /** A worker with {@code environment} added to this JVM's (e.g. QUERYRELAY_LOG_FORMAT). */
+    static WorkerProcess start(String name, Map<String, String> settings, Map<String, String> environment) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -40,6 +45,7 @@ final class WorkerProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             builder.environment().put("QUERYRELAY_LOG_LEVEL", "INFO");
+            builder.environment().putAll(environment);
             WorkerProcess worker = new WorkerProcess(name, builder.start(), output);
             await(name + " running").atMost(Duration.ofSeconds(60)).until(() -> {
                 if (!worker.process.isAlive()) {
