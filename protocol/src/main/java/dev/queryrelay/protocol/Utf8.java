@@ -1,9 +1,5 @@
 package dev.queryrelay.protocol;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 
 /** Strict UTF-8 checks of record keys and values: nothing is replaced, a bad byte is an error. */
@@ -20,17 +16,66 @@ final class Utf8 {
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
             return "it starts with a byte order mark";
         }
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
+        int i = 0;
+        while (i < bytes.length) {
+            int b = bytes[i] & 0xFF;
+            if (b == 0) {
                 return "zero byte at offset " + i + " (UTF-16 or UTF-32 text?)";
             }
+            int length = sequenceLength(bytes, i);
+            if (length < 0) {
+                return "malformed UTF-8 at offset " + i;
+            }
+            i += length;
         }
-        try {
-            decoder().decode(ByteBuffer.wrap(bytes));
-            return null;
-        } catch (CharacterCodingException e) {
-            return "malformed UTF-8 (" + e.getMessage() + ")";
+        return null;
+    }
+
+    /**
+     * The length of the well-formed UTF-8 sequence at {@code i} (Unicode's table 3-7: no overlong
+     * forms, no surrogates, nothing above U+10FFFF), or -1. No allocation: every command value passes here.
+     */
+    private static int sequenceLength(byte[] bytes, int i) {
+        int b = bytes[i] & 0xFF;
+        if (b < 0x80) {
+            return 1;
         }
+        int length;
+        int min = 0x80;
+        int max = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            length = 2;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            length = 3;
+            if (b == 0xE0) {
+                min = 0xA0;
+            } else if (b == 0xED) {
+                max = 0x9F;
+            }
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            length = 4;
+            if (b == 0xF0) {
+                min = 0x90;
+            } else if (b == 0xF4) {
+                max = 0x8F;
+            }
+        } else {
+            return -1;
+        }
+        if (i + length > bytes.length) {
+            return -1;
+        }
+        int second = bytes[i + 1] & 0xFF;
+        if (second < min || second > max) {
+            return -1;
+        }
+        for (int k = 2; k < length; k++) {
+            int next = bytes[i + k] & 0xFF;
+            if (next < 0x80 || next > 0xBF) {
+                return -1;
+            }
+        }
+        return length;
     }
 
     static boolean isValid(byte[] bytes) {
@@ -39,19 +84,21 @@ final class Utf8 {
 
     /** The text of {@code bytes}, or null when they are null or not well-formed UTF-8. */
     static String decodeOrNull(byte[] bytes) {
-        if (bytes == null) {
+        if (bytes == null || !isWellFormed(bytes)) {
             return null;
         }
-        try {
-            return decoder().decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static CharsetDecoder decoder() {
-        return StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+    /** Whether every sequence of {@code bytes} is well-formed UTF-8. */
+    static boolean isWellFormed(byte[] bytes) {
+        for (int i = 0; i < bytes.length; ) {
+            int length = sequenceLength(bytes, i);
+            if (length < 0) {
+                return false;
+            }
+            i += length;
+        }
+        return true;
     }
 }

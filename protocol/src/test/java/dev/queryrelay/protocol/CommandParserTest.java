@@ -201,4 +201,27 @@ class CommandParserTest {
         String json = "{ \"query_id\" : \"q\", \"sql\" : \"SELECT 'é'\", \"bindings\" : [1.50] }";
         assertEquals(json, parser.parseSubmit(null, utf8(json)).json());
     }
+
+    @Test
+    void theUtf8CheckAgreesWithTheJdksStrictDecoder() {
+        Random random = new Random(7);
+        java.nio.charset.CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        for (int i = 0; i < 20_000; i++) {
+            byte[] bytes = new byte[random.nextInt(8)];
+            random.nextBytes(bytes);
+            boolean jdk;
+            try {
+                strict.decode(java.nio.ByteBuffer.wrap(bytes));
+                jdk = true;
+            } catch (java.nio.charset.CharacterCodingException e) {
+                jdk = false;
+            }
+            assertEquals(jdk, Utf8.isWellFormed(bytes), () -> java.util.HexFormat.of().formatHex(bytes));
+        }
+        for (String text : List.of("", "plain", "é", "€", "😀", "\uFFFF", "日本語")) {
+            assertTrue(Utf8.isWellFormed(text.getBytes(StandardCharsets.UTF_8)), text);
+        }
+    }
 }

@@ -75,10 +75,11 @@ public interface WarehouseConnection extends AutoCloseable {
      * so that a query whose start outcome is unknown (its process died after the warehouse
      * accepted it, or a start was retried after a network error) is followed instead of started a
      * second time. The registry calls it before {@link #start} whenever a start may already have
-     * happened: a retried start, and a take-over of a query that has no recorded provider id.
+     * happened: a retried start, a take-over of a query that has no recorded provider id, and a
+     * submit that the embedding says another process may have handled already.
      *
      * <p>Providers that cannot look a query up keep the default, which answers empty: with them
-     * a query can start twice in those two windows. Must not block for long (it has the same
+     * a query can start twice in those windows. Must not block for long (it has the same
      * deadline as every call, and a retryable failure is retried); may race with a start of the
      * same query id that outlived its deadline here, or in another process that has lost
      * ownership.

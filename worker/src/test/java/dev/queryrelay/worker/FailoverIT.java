@@ -162,4 +162,32 @@ class FailoverIT {
             assertEquals("SUCCEEDED", checkOneExecution(client, id), () -> client.statusEvents(id).toString());
         }
     }
+
+    @Test
+    void aWorkerJoiningMovesOnlyThePartitionsItTakesAndRepublishesNothingElse(TestInfo test) {
+        setUp(test);
+        worker("worker-a");
+        List<String> ids = submitAll("j", 24, "/* mock: duration_ms=4000 rows=2500 */ SELECT 1");
+        awaitAll(ids, "RUNNING");
+        WorkerProcess b = worker("worker-b");
+        await("worker-b took partitions over").atMost(WAIT).until(() -> b.log().contains("partitions assigned"));
+
+        await("every query ends").atMost(WAIT).until(() -> allTerminal(client, ids));
+        List<String> stayed = ids.stream().filter(id -> workersOf(client, id, "SUCCEEDED").equals(java.util.Set.of("worker-a")))
+                .toList();
+        List<String> moved = ids.stream().filter(id -> workersOf(client, id, "SUCCEEDED").contains("worker-b")).toList();
+        assertFalse(stayed.isEmpty(), "worker-a kept some partitions");
+        assertFalse(moved.isEmpty(), "worker-b took some partitions");
+        for (String id : stayed) {
+            assertEquals("SUCCEEDED", checkOneExecution(client, id));
+            assertEquals(List.of("PENDING", "RUNNING", "SUCCEEDED"),
+                    client.statusEvents(id).stream().map(e -> e.get("status").asText()).toList(),
+                    id + " stayed put: every event once, nothing re-published");
+            assertEquals(List.of(0, 1, 2), client.pages(id).stream().map(p -> p.get("page").asInt()).toList(),
+                    id + " stayed put: every page once");
+        }
+        for (String id : moved) {
+            assertEquals("SUCCEEDED", checkOneExecution(client, id));
+        }
+    }
 }
