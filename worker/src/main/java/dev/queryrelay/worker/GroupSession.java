@@ -12,9 +12,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The ownership lease a worker can trust: at most the configured {@code worker.ownership-lease-ms}
@@ -26,7 +23,6 @@ final class GroupSession {
 
     private static final Logger log = LoggerFactory.getLogger(GroupSession.class);
     static final String SESSION_TIMEOUT = "group.consumer.session.timeout.ms";
-    private static final long CALL_TIMEOUT_MILLIS = 30_000;
 
     private GroupSession() {
     }
@@ -46,20 +42,17 @@ final class GroupSession {
 
     private static Duration sessionTimeout(Admin admin) {
         try {
-            Collection<Node> nodes = admin.describeCluster().nodes().get(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            Collection<Node> nodes = TopicSetup.get(admin.describeCluster().nodes(), "describe the cluster");
             if (nodes.isEmpty()) {
                 return null;
             }
             ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
-            Map<ConfigResource, Config> configs = admin.describeConfigs(List.of(broker)).all()
-                    .get(CALL_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            Map<ConfigResource, Config> configs = TopicSetup.get(admin.describeConfigs(List.of(broker)).all(),
+                    "describe the broker's configuration");
             ConfigEntry entry = configs.get(broker).get(SESSION_TIMEOUT);
             return entry == null || entry.value() == null ? null : Duration.ofMillis(Long.parseLong(entry.value()));
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.debug("describing the broker's configuration failed: {}", e.toString());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.debug("reading the group session timeout failed: {}", e.toString());
             return null;
         }
     }

@@ -25,8 +25,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -48,8 +50,6 @@ final class Outbox implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final long MAX_BACKOFF_MILLIS = 1_000;
-    private static final long IDLE_WAKE_UP_MILLIS = 1_000;
-    private static final long MAX_SPACING_MILLIS = 20;
 
     /**
      * A record to publish. {@code partition} is the number of the command partition the record
@@ -77,8 +77,7 @@ final class Outbox implements Runnable, AutoCloseable {
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final Map<String, String> mdc;
     private final OwnershipLease lease;
-    private final Duration interval;
-    private final SendFailures failures;
+    private final CommitPacing pacing;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final List<Outgoing> uncommitted = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -86,12 +85,6 @@ final class Outbox implements Runnable, AutoCloseable {
     private Producer<byte[], byte[]> producer;
     private ConsumerGroupMetadata group;
     private boolean inTransaction;
-    /** When the first change not committed yet was accepted ({@link OwnershipLease#now()}), or -1. */
-    private long dirtySince = -1;
-    /** Whether a record not committed yet has a commit callback that someone waits for. */
-    private boolean awaited;
-    /** When the last commit began ({@link OwnershipLease#now()}). */
-    private long lastCommitAt;
     private boolean mustReplay;
     private long backoffMillis;
     private volatile boolean closing;
@@ -99,13 +92,12 @@ final class Outbox implements Runnable, AutoCloseable {
     final AtomicLong commits = new AtomicLong();
     final AtomicLong aborts = new AtomicLong();
 
-    Outbox(Supplier<Producer<byte[], byte[]>> producers, OwnershipLease lease, Duration interval, SendFailures failures,
+    Outbox(Supplier<Producer<byte[], byte[]>> producers, OwnershipLease lease, Duration interval,
            String threadName, Map<String, String> mdc) {
         this.mdc = Map.copyOf(mdc);
         this.producers = producers;
         this.lease = lease;
-        this.interval = interval;
-        this.failures = failures;
+        this.pacing = new CommitPacing(interval, lease);
         this.producer = newProducer();
         this.thread = new Thread(this, threadName);
         this.thread.setDaemon(true);
@@ -123,6 +115,22 @@ final class Outbox implements Runnable, AutoCloseable {
     /** The offsets and group metadata the consumer has reached; committed with the records sent before them. */
     void offsets(Map<TopicPartition, OffsetAndMetadata> next, ConsumerGroupMetadata metadata) {
         queue.add(new Offsets(Map.copyOf(next), metadata));
+    }
+
+    /**
+     * Commits what was sent so far together with {@code next} offsets and waits for it, at most
+     * {@code wait} (a rebalance, the shutdown); false when it failed or did not end in time.
+     */
+    boolean commitAndWait(Map<TopicPartition, OffsetAndMetadata> next, ConsumerGroupMetadata metadata, Duration wait) {
+        offsets(next, metadata);
+        try {
+            return commitNow().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
     }
 
     /** Commits what was sent so far; completes with whether the commit succeeded. */
@@ -147,11 +155,12 @@ final class Outbox implements Runnable, AutoCloseable {
         mdc.forEach(MDC::put);
         try {
             while (!closing || !queue.isEmpty()) {
-                Item item = queue.poll(waitMillis(), TimeUnit.MILLISECONDS);
+                Item item = queue.poll(pacing.waitMillis(!offsets.isEmpty(), mustReplay, backoffMillis),
+                        TimeUnit.MILLISECONDS);
                 for (; item != null; item = queue.poll()) {
                     accept(item);
                 }
-                if (commitDue()) {
+                if (pacing.due(!offsets.isEmpty(), mustReplay)) {
                     commit();
                 }
             }
@@ -165,79 +174,17 @@ final class Outbox implements Runnable, AutoCloseable {
         }
     }
 
-    private void markDirty() {
-        if (dirtySince < 0) {
-            dirtySince = lease.now();
-        }
-    }
-
-    private long waitMillis() {
-        if (offsets.isEmpty()) {
-            return IDLE_WAKE_UP_MILLIS;
-        }
-        if (mustReplay) {
-            return backoffMillis;
-        }
-        if (awaited) {
-            return Math.max(0, minSpacingMillis() - millisSince(lastCommitAt));
-        }
-        if (dirtySince >= 0) {
-            return Math.max(0, interval.toMillis() - millisSince(dirtySince));
-        }
-        return Math.max(1, Math.min(IDLE_WAKE_UP_MILLIS, renewalDueInMillis()));
-    }
-
-    /**
-     * Commits are due at once when something waits for one (a query's start, a page's window), an
-     * interval after the first other change, and when the lease needs renewing. Under load they
-     * follow each other, each carrying what arrived during the previous one.
-     */
-    private boolean commitDue() {
-        if (offsets.isEmpty()) {
-            return false;
-        }
-        if (mustReplay) {
-            return true;
-        }
-        if (awaited) {
-            return millisSince(lastCommitAt) >= minSpacingMillis();
-        }
-        if (dirtySince >= 0) {
-            return millisSince(dirtySince) >= interval.toMillis();
-        }
-        return !offsets.isEmpty() && renewalDueInMillis() <= 0;
-    }
-
-    /**
-     * The least time between the starts of two commits when something waits for one: a fifth of
-     * the interval, at most {@link #MAX_SPACING_MILLIS}, so that under load each transaction carries
-     * many records (every commit costs the broker a marker in each partition it wrote to).
-     */
-    private long minSpacingMillis() {
-        return Math.min(MAX_SPACING_MILLIS, interval.toMillis() / 5);
-    }
-
-    private long millisSince(long nanos) {
-        return TimeUnit.NANOSECONDS.toMillis(lease.now() - nanos);
-    }
-
-    /** The lease is renewed when a third of it is left, by an empty transaction if nothing else commits. */
-    private long renewalDueInMillis() {
-        return lease.remaining().toMillis() - lease.duration().toMillis() / 3;
-    }
-
     private void accept(Item item) {
         if (item instanceof Outgoing outgoing) {
             uncommitted.add(outgoing);
-            markDirty();
-            awaited |= outgoing.onCommit() != null;
+            pacing.changed(outgoing.onCommit() != null);
             if (!mustReplay) {
                 send(outgoing);
             }
         } else if (item instanceof Offsets next) {
             offsets.putAll(next.offsets());
             group = next.group();
-            markDirty();
+            pacing.changed(false);
         } else if (item instanceof CommitRequest request) {
             request.done().complete(commit());
         } else if (item instanceof Purge purge) {
@@ -279,15 +226,13 @@ final class Outbox implements Runnable, AutoCloseable {
         }
         if (offsets.isEmpty()) {
             if (uncommitted.isEmpty()) {
-                dirtySince = -1;
-                awaited = false;
+                pacing.clean();
                 return true;
             }
             log.debug("{} records wait for the offsets of a partition they belong to", uncommitted.size());
             return false;
         }
-        long startedAt = lease.now();
-        lastCommitAt = startedAt;
+        long startedAt = pacing.committing();
         try {
             beginIfNeeded();
             producer.sendOffsetsToTransaction(offsets, group);
@@ -303,8 +248,7 @@ final class Outbox implements Runnable, AutoCloseable {
             return false;
         }
         inTransaction = false;
-        dirtySince = -1;
-        awaited = false;
+        pacing.clean();
         backoffMillis = 0;
         commits.incrementAndGet();
         lease.renew(startedAt);
@@ -337,7 +281,8 @@ final class Outbox implements Runnable, AutoCloseable {
 
     private void abort(String why) {
         aborts.incrementAndGet();
-        failures.aborted(why, uncommitted.size());
+        log.warn("transaction aborted: {}; its {} records will be sent again unless their partition moved", why,
+                uncommitted.size());
         try {
             if (inTransaction) {
                 producer.abortTransaction();

@@ -65,8 +65,7 @@ final class Rebalancer implements ConsumerRebalanceListener {
         }
         log.info("partitions revoked: {}", partitions);
         handOver(partitions);
-        outbox.offsets(offsets.all(), consumer.groupMetadata());
-        if (!await(outbox.commitNow())) {
+        if (!outbox.commitAndWait(offsets.all(), consumer.groupMetadata(), COMMIT_WAIT)) {
             log.warn("the commit before giving up {} failed; their new owner redoes what was not committed", partitions);
         }
         leave(partitions);
@@ -152,15 +151,13 @@ final class Rebalancer implements ConsumerRebalanceListener {
         return partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     }
 
-    private static <T> boolean await(CompletableFuture<T> done) {
+    private static void await(CompletableFuture<Void> done) {
         try {
-            T result = done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return !Boolean.FALSE.equals(result);
+            done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         } catch (ExecutionException | TimeoutException e) {
-            return false;
+            log.warn("dropping what was not committed for moved partitions did not end: {}", e.toString());
         }
     }
 }

@@ -160,7 +160,8 @@ final class TopicSetup {
         }
     }
 
-    private static <T> T get(KafkaFuture<T> future, String what) {
+    /** The answer of an Admin call, waited for a bounded time; a failure is a NETWORK error naming {@code what}. */
+    static <T> T get(KafkaFuture<T> future, String what) {
         try {
             return future.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

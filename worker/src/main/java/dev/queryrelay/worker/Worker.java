@@ -22,9 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A running QueryRelay worker: one consumer thread for commands ({@link PollLoop}), a
@@ -38,7 +35,6 @@ public final class Worker implements AutoCloseable {
 
     private final String workerId;
     private final Duration shutdownTimeout;
-    private final SendFailures failures = new SendFailures();
     private final WorkerMetrics meters = new WorkerMetrics();
     private final HealthServer health;
     private final Thread loopThread;
@@ -95,7 +91,7 @@ public final class Worker implements AutoCloseable {
             meters.bindProducer(producer);
             outputs.forEach(producer::partitionsFor); // fetch metadata now, not on a first send
             return producer;
-        }, lease, config.duration(WorkerConfig.COMMIT_INTERVAL_MS), failures, "queryrelay-publisher",
+        }, lease, config.duration(WorkerConfig.COMMIT_INTERVAL_MS), "queryrelay-publisher",
                 Map.of("worker_id", workerId));
         EventCodec codec = new EventCodec(workerId, provider.name());
         Ownership ownership = new Ownership();
@@ -136,7 +132,7 @@ public final class Worker implements AutoCloseable {
                 offsets, outbox, handler);
         PartitionsHealth partitions = new PartitionsHealth(rebalancer);
         this.loop = new PollLoop(consumer, topics, handler, gate, offsets, outbox, partitions, this::shutDown);
-        meters.bind(handler, registry, gate, failures, outbox, lease, partitions);
+        meters.bind(handler, registry, gate, outbox, lease, partitions);
         outbox.start();
         log.info("worker {} started: provider '{}', group '{}', topics {}, max in flight {}{}", workerId,
                 provider.name(), groupId, topics, config.getInt(WorkerConfig.MAX_IN_FLIGHT),
@@ -212,7 +208,7 @@ public final class Worker implements AutoCloseable {
         metrics.put("canceled", m.canceled());
         metrics.put("timed_out", m.timedOut());
         metrics.put("retries", m.retries());
-        metrics.put("send_failures", failures.total());
+        metrics.put("send_failures", outbox.aborts.get());
         metrics.put("commits", outbox.commits.get());
         metrics.put("aborted_transactions", outbox.aborts.get());
         metrics.put("ownership_lease_valid", lease.isValid());
@@ -251,15 +247,8 @@ public final class Worker implements AutoCloseable {
      */
     private void shutDown() {
         registry.close();
-        try {
-            outbox.offsets(offsets.all(), consumer.groupMetadata());
-            if (!outbox.commitNow().get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("the final commit failed; the partitions' next owners redo what it held");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            log.warn("final commit failed: {}", e.toString());
+        if (!outbox.commitAndWait(offsets.all(), consumer.groupMetadata(), shutdownTimeout)) {
+            log.warn("the final commit failed; the partitions' next owners redo what it held");
         }
         consumer.close(shutdownTimeout);
         stateReader.close(shutdownTimeout);

@@ -104,7 +104,7 @@ final class WorkerMetrics implements AutoCloseable {
     }
 
     /** Meters read from the worker's parts at each scrape. */
-    void bind(CommandHandler handler, QueryRegistry registry, BackPressure gate, SendFailures failures, Outbox outbox,
+    void bind(CommandHandler handler, QueryRegistry registry, BackPressure gate, Outbox outbox,
               OwnershipLease lease, PartitionsHealth partitions) {
         counter("queryrelay.commands.read", "Command records read", handler, h -> h.submits.get(), "topic", "submit");
         counter("queryrelay.commands.read", "Command records read", handler, h -> h.cancels.get(), "topic", "cancel");
@@ -116,7 +116,7 @@ final class WorkerMetrics implements AutoCloseable {
                 r -> r.metrics().retries());
         counter("queryrelay.consumer.pauses", "Times the submit partitions were paused at the in-flight cap", gate,
                 BackPressure::pauses);
-        counter("queryrelay.send.failures", "Failed sends and aborted transactions", failures, SendFailures::total);
+        counter("queryrelay.send.failures", "Failed sends and aborted transactions", outbox, o -> o.aborts.get());
         counter("queryrelay.transactions.committed", "Transactions committed", outbox, o -> o.commits.get());
         counter("queryrelay.transactions.aborted", "Transactions aborted (their records are sent again)", outbox,
                 o -> o.aborts.get());

@@ -35,13 +35,12 @@ class OutboxTest {
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final OwnershipLease lease = new OwnershipLease(Duration.ofSeconds(10), nanos::get);
     private final List<MockProducer<byte[], byte[]>> producers = new ArrayList<>();
-    private final SendFailures failures = new SendFailures();
     private final Outbox outbox = new Outbox(() -> {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         producers.add(producer);
         return producer;
-    }, lease, Duration.ofHours(1), failures, "test-outbox", Map.of());
+    }, lease, Duration.ofHours(1), "test-outbox", Map.of());
 
     OutboxTest() {
         outbox.start();
@@ -108,7 +107,7 @@ class OutboxTest {
 
         assertFalse(commit());
         assertFalse(lease.isValid(), "a refused commit ends the lease");
-        assertTrue(failures.total() > 0, "the abort is counted");
+        assertTrue(outbox.aborts.get() > 0, "the abort is counted");
         assertEquals(List.of(), committedValues());
 
         producer().commitTransactionException = null;

@@ -1,0 +1,100 @@
+package dev.queryrelay.worker;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * When the {@link Outbox} commits: at once (but at most every {@link #MAX_SPACING_MILLIS}) when
+ * something waits for a commit (a page's window), an interval after the first other change, and
+ * when the ownership lease needs renewing, by an empty transaction if nothing else commits. Under
+ * load commits follow each other, each carrying what arrived during the previous one. Used by the
+ * outbox's thread only.
+ */
+final class CommitPacing {
+
+    static final long IDLE_WAKE_UP_MILLIS = 1_000;
+    /** Every commit costs the broker a marker in each partition it wrote to: at most this often when awaited. */
+    static final long MAX_SPACING_MILLIS = 20;
+
+    private final Duration interval;
+    private final OwnershipLease lease;
+    /** When the first change not committed yet was accepted ({@link OwnershipLease#now()}), or -1. */
+    private long dirtySince = -1;
+    /** Whether a record not committed yet has a commit callback that someone waits for. */
+    private boolean awaited;
+    /** When the last commit began. */
+    private long lastCommitAt;
+
+    CommitPacing(Duration interval, OwnershipLease lease) {
+        this.interval = interval;
+        this.lease = lease;
+    }
+
+    /** A change to commit; {@code waitedFor} when someone waits for its commit. */
+    void changed(boolean waitedFor) {
+        if (dirtySince < 0) {
+            dirtySince = lease.now();
+        }
+        awaited |= waitedFor;
+    }
+
+    /** A commit begins now; returns its start ({@link OwnershipLease#now()}). */
+    long committing() {
+        lastCommitAt = lease.now();
+        return lastCommitAt;
+    }
+
+    /** Everything changed so far is committed. */
+    void clean() {
+        dirtySince = -1;
+        awaited = false;
+    }
+
+    /** How long the outbox may wait for the next item before a commit is due. */
+    long waitMillis(boolean owned, boolean mustReplay, long backoffMillis) {
+        if (!owned) {
+            return IDLE_WAKE_UP_MILLIS;
+        }
+        if (mustReplay) {
+            return backoffMillis;
+        }
+        if (awaited) {
+            return Math.max(0, minSpacingMillis() - millisSince(lastCommitAt));
+        }
+        if (dirtySince >= 0) {
+            return Math.max(0, interval.toMillis() - millisSince(dirtySince));
+        }
+        return Math.max(1, Math.min(IDLE_WAKE_UP_MILLIS, renewalDueInMillis()));
+    }
+
+    /** Whether a commit is due now; never without owned partitions to commit offsets of. */
+    boolean due(boolean owned, boolean mustReplay) {
+        if (!owned) {
+            return false;
+        }
+        if (mustReplay) {
+            return true;
+        }
+        if (awaited) {
+            return millisSince(lastCommitAt) >= minSpacingMillis();
+        }
+        if (dirtySince >= 0) {
+            return millisSince(dirtySince) >= interval.toMillis();
+        }
+        return renewalDueInMillis() <= 0;
+    }
+
+    /** A fifth of the interval, at most {@link #MAX_SPACING_MILLIS}. */
+    private long minSpacingMillis() {
+        return Math.min(MAX_SPACING_MILLIS, interval.toMillis() / 5);
+    }
+
+    private long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(lease.now() - nanos);
+    }
+
+    /** The lease is renewed when a third of it is left. */
+    private long renewalDueInMillis() {
+        return lease.remaining().toMillis() - lease.duration().toMillis() / 3;
+    }
+}
