@@ -102,10 +102,11 @@ final class Rebalancer implements ConsumerRebalanceListener {
         int count = 0;
         for (int partition : numbers(gate.submitPartitions(partitions))) {
             for (String queryId : ownership.queriesOf(partition)) {
-                ownership.release(queryId);
+                // forget first: it waits for a start in flight, whose RUNNING record is published while still owned
                 if (registry.forget(queryId)) {
                     count++;
                 }
+                ownership.release(queryId);
             }
         }
         if (count > 0) {
