@@ -18,6 +18,10 @@ final class Utf8 {
         }
         int i = 0;
         while (i < bytes.length) {
+            if (bytes[i] > 0) {
+                i++;
+                continue;
+            }
             int b = bytes[i] & 0xFF;
             if (b == 0) {
                 return "zero byte at offset " + i + " (UTF-16 or UTF-32 text?)";
@@ -93,6 +97,10 @@ final class Utf8 {
     /** Whether every sequence of {@code bytes} is well-formed UTF-8. */
     static boolean isWellFormed(byte[] bytes) {
         for (int i = 0; i < bytes.length; ) {
+            if (bytes[i] > 0) {
+                i++;
+                continue;
+            }
             int length = sequenceLength(bytes, i);
             if (length < 0) {
                 return false;

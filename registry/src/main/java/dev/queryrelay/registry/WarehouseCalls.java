@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -25,27 +25,33 @@ import java.util.function.Supplier;
 
 /**
  * Every warehouse call of the registry: each runs on the bounded warehouse pool with a deadline
- * ({@link #once}), and retryable failures are attempted again after the {@link Retry}'s back-off
- * ({@link #retried}), waiting on the injected {@link Scheduler}. No registry thread blocks on the
- * warehouse except the pool thread making the call. Each attempt's end is told to the {@link CallObserver}.
+ * ({@link #once}, kept by {@link Deadlines}), and retryable failures are attempted again after the
+ * {@link Retry}'s back-off ({@link #retried}), waiting on the injected {@link Scheduler}. No
+ * registry thread blocks on the warehouse except the pool thread making the call. A call made while
+ * a pool thread handles the previous call's answer (a query's next step) runs on that thread once
+ * the answer is handled, instead of being handed to another. Each attempt's end is told to the
+ * {@link CallObserver}.
  */
 final class WarehouseCalls {
 
     private static final Logger log = LoggerFactory.getLogger(WarehouseCalls.class);
-    private static final Executor HERE = Runnable::run;
 
     private final ExecutorService pool;
     private final Scheduler scheduler;
     private final Retry retry;
+    private final Deadlines deadlines;
     private final Duration deadline;
     private final CallObserver observer;
+    /** On a pool thread handling a call's answer: the calls it made meanwhile, to run next on the same thread. */
+    private final ThreadLocal<ArrayDeque<BoundedCall<?>>> followUps = new ThreadLocal<>();
 
-    private WarehouseCalls(ExecutorService pool, Scheduler scheduler, Retry retry, Duration deadline,
+    private WarehouseCalls(ExecutorService pool, Scheduler scheduler, Retry retry, Deadlines deadlines,
                            CallObserver observer) {
         this.pool = pool;
         this.scheduler = scheduler;
         this.retry = retry;
-        this.deadline = deadline;
+        this.deadlines = deadlines;
+        this.deadline = deadlines.allowance();
         this.observer = observer;
     }
 
@@ -73,7 +79,8 @@ final class WarehouseCalls {
             log.warn("warehouse call retried (attempt {}) in {}: {}", event.getNumberOfRetryAttempts(),
                     event.getWaitInterval(), Errors.describe(event.getLastThrowable()));
         });
-        return new WarehouseCalls(pool, scheduler, retry, settings.callTimeout, settings.callObserver);
+        return new WarehouseCalls(pool, scheduler, retry, new Deadlines(scheduler, settings.clock, settings.callTimeout),
+                settings.callObserver);
     }
 
     Retry.Metrics retryMetrics() {
@@ -140,18 +147,17 @@ final class WarehouseCalls {
      */
     <T> CompletableFuture<T> once(String operation, String subject, Supplier<T> call, Consumer<T> late) {
         BoundedCall<T> bounded = new BoundedCall<>(operation, subject, call, late);
+        deadlines.add(bounded);
+        ArrayDeque<BoundedCall<?>> here = followUps.get();
+        if (here != null && !pool.isShutdown()) {
+            here.add(bounded);
+            return bounded.result;
+        }
         try {
             pool.execute(bounded);
         } catch (RejectedExecutionException e) {
+            deadlines.remove(bounded);
             return CompletableFuture.failedFuture(Errors.closed());
-        }
-        try {
-            bounded.timer = scheduler.schedule(HERE, bounded::expire, deadline);
-            if (bounded.result.isDone()) {
-                bounded.timer.cancel(false);
-            }
-        } catch (RejectedExecutionException e) {
-            // closing: the call runs without a deadline, and nothing waits for it any more
         }
         return bounded.result;
     }
@@ -178,15 +184,14 @@ final class WarehouseCalls {
         }
     }
 
-    /** One call on a pool thread that the scheduler may expire; its monitor guards its fields. */
-    private final class BoundedCall<T> implements Runnable {
+    /** One call on a pool thread that its deadline may expire; its monitor guards its fields. */
+    private final class BoundedCall<T> extends Deadlines.Entry implements Runnable {
         private final String operation;
         private final String what;
         private final Supplier<T> call;
         private final Consumer<T> late;
         private final long handedOverAt = System.nanoTime();
         final CompletableFuture<T> result = new CompletableFuture<>();
-        volatile Future<?> timer;
         private Thread caller;
         private boolean expired;
         private boolean returned;
@@ -198,8 +203,27 @@ final class WarehouseCalls {
             this.late = late;
         }
 
+        /** Makes this call, then the calls made while its answer was handled, in order, on this thread. */
         @Override
         public void run() {
+            ArrayDeque<BoundedCall<?>> next = new ArrayDeque<>();
+            followUps.set(next);
+            try {
+                makeCall();
+                for (BoundedCall<?> call = next.poll(); call != null; call = next.poll()) {
+                    if (pool.isShutdown()) {
+                        deadlines.remove(call);
+                        call.result.completeExceptionally(Errors.closed());
+                    } else {
+                        call.makeCall();
+                    }
+                }
+            } finally {
+                followUps.remove();
+            }
+        }
+
+        private void makeCall() {
             synchronized (this) {
                 if (expired) {
                     return;
@@ -220,10 +244,7 @@ final class WarehouseCalls {
                 tooLate = expired;
                 Thread.interrupted(); // an expiry's interrupt is for the call only
             }
-            Future<?> deadlineTask = timer;
-            if (deadlineTask != null) {
-                deadlineTask.cancel(false);
-            }
+            deadlines.remove(this);
             if (!tooLate) {
                 observe(operation, handedOverAt, failure);
             }
@@ -241,6 +262,7 @@ final class WarehouseCalls {
         }
 
         /** On the scheduler's thread: gives up on the call, interrupts it and fails the attempt on the pool. */
+        @Override
         void expire() {
             synchronized (this) {
                 if (returned || expired) {

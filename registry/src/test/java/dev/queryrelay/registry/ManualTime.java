@@ -29,6 +29,8 @@ final class ManualTime extends Clock implements Scheduler {
         return byDue != 0 ? byDue : Long.compare(a.order(), b.order());
     });
     private final AtomicLong ran = new AtomicLong();
+    private final AtomicLong handedOver = new AtomicLong();
+    private final AtomicLong ended = new AtomicLong();
     private Instant now;
     private long scheduled;
 
@@ -87,20 +89,30 @@ final class ManualTime extends Clock implements Scheduler {
         return ran.get();
     }
 
+    /** Whether every command that came due so far has run to its end. */
+    boolean allDueRan() {
+        return ended.get() == handedOver.get();
+    }
+
     private void run(Task task) {
         if (task.future().isCancelled()) {
             return;
         }
+        handedOver.incrementAndGet();
         try {
             task.executor().execute(() -> {
-                if (!task.future().isCancelled()) {
-                    task.command().run();
-                    task.future().complete(null);
-                    ran.incrementAndGet();
+                try {
+                    if (!task.future().isCancelled()) {
+                        task.command().run();
+                        task.future().complete(null);
+                        ran.incrementAndGet();
+                    }
+                } finally {
+                    ended.incrementAndGet();
                 }
             });
         } catch (RejectedExecutionException e) {
-            // the registry is closing
+            handedOver.decrementAndGet(); // the registry is closing
         }
     }
 

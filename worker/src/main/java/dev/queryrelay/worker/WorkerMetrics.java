@@ -2,6 +2,7 @@ package dev.queryrelay.worker;
 
 import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.QuerySnapshot;
+import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.registry.CallObserver;
 import dev.queryrelay.registry.QueryListener;
 import dev.queryrelay.registry.QueryRegistry;
@@ -26,6 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -73,29 +77,42 @@ final class WorkerMetrics implements AutoCloseable {
 
     /** Counts and times the queries of {@code provider} as they end. */
     QueryListener queries(String provider) {
+        Map<QueryStatus, Counter> finished = new EnumMap<>(QueryStatus.class);
+        Map<QueryStatus, Timer> durations = new EnumMap<>(QueryStatus.class);
+        for (QueryStatus status : QueryStatus.values()) {
+            if (status.isTerminal()) {
+                finished.put(status, Counter.builder("queryrelay.queries.finished")
+                        .description("Queries that reached a terminal status")
+                        .tags("status", status.name(), "provider", provider).register(meters));
+                durations.put(status, Timer.builder("queryrelay.query.duration")
+                        .description("From a query's submit to its terminal status")
+                        .tags("status", status.name(), "provider", provider).serviceLevelObjectives(QUERY_BUCKETS)
+                        .register(meters));
+            }
+        }
         return new QueryListener() {
             @Override
             public void onTransition(QuerySnapshot snapshot) {
                 if (!snapshot.status().isTerminal()) {
                     return;
                 }
-                String status = snapshot.status().name();
-                Counter.builder("queryrelay.queries.finished").description("Queries that reached a terminal status")
-                        .tags("status", status, "provider", provider).register(meters).increment();
+                finished.get(snapshot.status()).increment();
                 Duration took = Duration.between(snapshot.createdAt(), snapshot.updatedAt());
-                Timer.builder("queryrelay.query.duration").description("From a query's submit to its terminal status")
-                        .tags("status", status, "provider", provider).serviceLevelObjectives(QUERY_BUCKETS)
-                        .register(meters).record(took.isNegative() ? Duration.ZERO : took);
+                durations.get(snapshot.status()).record(took.isNegative() ? Duration.ZERO : took);
             }
         };
     }
 
     /** Times every warehouse call attempt by operation and outcome. */
     CallObserver calls() {
-        return (operation, took, failure) -> Timer.builder("queryrelay.warehouse.call")
-                .description("Warehouse call attempts, from their hand-off to the warehouse pool")
-                .tags("operation", operation, "outcome", failure == null ? "success" : "failure")
-                .serviceLevelObjectives(CALL_BUCKETS).register(meters).record(took);
+        Map<String, Timer> timers = new ConcurrentHashMap<>();
+        return (operation, took, failure) -> {
+            String outcome = failure == null ? "success" : "failure";
+            timers.computeIfAbsent(operation + ' ' + outcome, key -> Timer.builder("queryrelay.warehouse.call")
+                    .description("Warehouse call attempts, from their hand-off to the warehouse pool")
+                    .tags("operation", operation, "outcome", outcome)
+                    .serviceLevelObjectives(CALL_BUCKETS).register(meters)).record(took);
+        };
     }
 
     void deadLettered(ErrorType type) {
