@@ -51,16 +51,10 @@ public final class KafkaSettings {
         return common();
     }
 
-    /**
-     * The worker's transactional producer number {@code slot} (0 or 1: {@link Outbox} alternates two):
-     * {@link #producer} with the {@code transactional.id} {@code queryrelay-GROUP-WORKER_ID-SLOT}
-     * (or {@code kafka.transactional.id} followed by {@code -SLOT}) and a client id of its own.
-     */
-    Map<String, Object> transactionalProducer(int dlqMaxBytes, String groupId, int slot) {
+    /** The worker's transactional producer ({@link #producer} with its {@code transactional.id}). */
+    Map<String, Object> transactionalProducer(int dlqMaxBytes, String groupId) {
         Map<String, Object> settings = producer(dlqMaxBytes);
-        Object base = settings.getOrDefault(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "queryrelay-" + groupId + "-" + workerId);
-        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, base + "-" + slot);
-        settings.put(ProducerConfig.CLIENT_ID_CONFIG, settings.get(ProducerConfig.CLIENT_ID_CONFIG) + "-" + slot);
+        settings.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "queryrelay-" + groupId + "-" + workerId);
         return settings;
     }
 

@@ -17,37 +17,33 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
- * The one owner of the worker's transactional producers, on a thread of its own: every record the
+ * The one owner of the worker's transactional producer, on a thread of its own: every record the
  * worker publishes (events, pages, state records, dead letters) and the consumed offsets go
  * through it, and become visible together when a transaction commits. A transaction's offsets carry
  * the consumer group's metadata, so the group coordinator refuses the commit of a worker whose
  * membership has moved on (KIP-447): nothing such a worker sent becomes visible. Each commit that
  * succeeds renews the {@link OwnershipLease}.
  *
- * <p>Two {@link TransactionSlot}s take turns: when a commit is due, the open slot's records are
- * flushed (so that everything sent later follows them in every partition) and its commit runs on
- * the committer thread while new records fill the other slot's transaction. Commits follow each
- * other strictly: the next begins only once the previous one succeeded. A transaction that cannot
- * commit is aborted together with the one filling behind it, and their records are sent again, in
- * order, in the next one, unless their partition was {@linkplain #purge purged} meanwhile (it moved
- * to another worker, whose state wins).
- *
- * <p>Other threads only enqueue, never wait (except {@link #commitNow}, for rebalances and shutdown).
+ * <p>Other threads only enqueue, never wait (except {@link #commitNow}, for rebalances and
+ * shutdown). A transaction that cannot commit is aborted and its records are sent again in the
+ * next one, unless their partition was {@linkplain #purge purged} meanwhile (it moved to another
+ * worker, whose state wins).
  */
 final class Outbox implements Runnable, AutoCloseable {
 
@@ -75,28 +71,20 @@ final class Outbox implements Runnable, AutoCloseable {
     private record Purge(Set<Integer> partitions, Set<TopicPartition> offsets, CompletableFuture<Void> done) implements Item {
     }
 
-    /** The committer thread finished a commit. */
-    private record CommitEnded() implements Item {
+    private sealed interface Item permits Outgoing, Offsets, CommitRequest, Purge {
     }
 
-    private sealed interface Item permits Outgoing, Offsets, CommitRequest, Purge, CommitEnded {
-    }
-
-    /** A commit on the committer thread: its slot, when it began, and its failure (null: committed). */
-    private record InFlight(TransactionSlot slot, long startedAt, CompletableFuture<RuntimeException> outcome) {
-    }
-
+    private final Supplier<Producer<byte[], byte[]>> producers;
     private final Map<String, String> mdc;
     private final OwnershipLease lease;
     private final CommitPacing pacing;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final List<Outgoing> uncommitted = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    private final TransactionSlot[] slots;
-    private final ExecutorService committer;
     private final Thread thread;
-    private TransactionSlot open;
-    private InFlight inFlight;
+    private Producer<byte[], byte[]> producer;
     private ConsumerGroupMetadata group;
+    private boolean inTransaction;
     private boolean mustReplay;
     private long backoffMillis;
     private volatile boolean closing;
@@ -104,22 +92,13 @@ final class Outbox implements Runnable, AutoCloseable {
     final AtomicLong commits = new AtomicLong();
     final AtomicLong aborts = new AtomicLong();
 
-    /** {@code producers} makes the producer of slot 0 or 1, each with a transactional id of its own. */
-    Outbox(IntFunction<Producer<byte[], byte[]>> producers, OwnershipLease lease, Duration interval,
+    Outbox(Supplier<Producer<byte[], byte[]>> producers, OwnershipLease lease, Duration interval,
            String threadName, Map<String, String> mdc) {
         this.mdc = Map.copyOf(mdc);
+        this.producers = producers;
         this.lease = lease;
         this.pacing = new CommitPacing(interval, lease);
-        this.slots = new TransactionSlot[] {new TransactionSlot(0, producers), new TransactionSlot(1, producers)};
-        this.open = slots[0];
-        this.committer = Executors.newSingleThreadExecutor(runnable -> {
-            Thread committing = new Thread(() -> {
-                this.mdc.forEach(MDC::put);
-                runnable.run();
-            }, threadName + "-commit");
-            committing.setDaemon(true);
-            return committing;
-        });
+        this.producer = newProducer();
         this.thread = new Thread(this, threadName);
         this.thread.setDaemon(true);
     }
@@ -176,19 +155,18 @@ final class Outbox implements Runnable, AutoCloseable {
         mdc.forEach(MDC::put);
         try {
             while (!closing || !queue.isEmpty()) {
-                Item item = queue.poll(inFlight != null ? CommitPacing.IDLE_WAKE_UP_MILLIS
-                        : pacing.waitMillis(!offsets.isEmpty(), mustReplay, backoffMillis), TimeUnit.MILLISECONDS);
+                Item item = queue.poll(pacing.waitMillis(!offsets.isEmpty(), mustReplay, backoffMillis),
+                        TimeUnit.MILLISECONDS);
                 for (; item != null; item = queue.poll()) {
                     accept(item);
                 }
-                if (inFlight != null && inFlight.outcome().isDone()) {
-                    finishCommit();
-                }
-                if (inFlight == null && pacing.due(!offsets.isEmpty(), mustReplay)) {
-                    startCommit();
+                if (pacing.due(!offsets.isEmpty(), mustReplay)) {
+                    commit();
                 }
             }
-            commitEverything();
+            if (inTransaction || !uncommitted.isEmpty()) {
+                commit();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -198,7 +176,7 @@ final class Outbox implements Runnable, AutoCloseable {
 
     private void accept(Item item) {
         if (item instanceof Outgoing outgoing) {
-            open.records.add(outgoing);
+            uncommitted.add(outgoing);
             pacing.changed(outgoing.onCommit() != null);
             if (!mustReplay) {
                 send(outgoing);
@@ -208,15 +186,12 @@ final class Outbox implements Runnable, AutoCloseable {
             group = next.group();
             pacing.changed(false);
         } else if (item instanceof CommitRequest request) {
-            request.done().complete(commitEverything());
+            request.done().complete(commit());
         } else if (item instanceof Purge purge) {
-            if (inFlight != null) {
-                finishCommit();
-            }
-            int before = open.records.size();
-            open.records.removeIf(outgoing -> purge.partitions().contains(outgoing.partition()));
+            int before = uncommitted.size();
+            uncommitted.removeIf(outgoing -> purge.partitions().contains(outgoing.partition()));
             offsets.keySet().removeAll(purge.offsets());
-            if (open.records.size() != before && open.inTransaction()) {
+            if (uncommitted.size() != before && inTransaction) {
                 abort("records of partitions " + purge.partitions() + " that moved to another worker");
             }
             purge.done().complete(null);
@@ -225,7 +200,8 @@ final class Outbox implements Runnable, AutoCloseable {
 
     private void send(Outgoing outgoing) {
         try {
-            open.send(outgoing, (metadata, error) -> {
+            beginIfNeeded();
+            producer.send(outgoing.record(), (metadata, error) -> {
                 if (error != null && !(error instanceof RetriableException)) {
                     log.debug("send to {} failed: {}", outgoing.record().topic(), error.toString());
                 }
@@ -236,106 +212,66 @@ final class Outbox implements Runnable, AutoCloseable {
         }
     }
 
-    /** Waits for the commit in flight, then commits the open transaction and waits for it. */
-    private boolean commitEverything() {
-        if (inFlight != null) {
-            finishCommit();
+    private void beginIfNeeded() {
+        if (!inTransaction) {
+            producer.beginTransaction();
+            inTransaction = true;
         }
-        return startCommit() && (inFlight == null || finishCommit());
     }
 
-    /**
-     * Hands the open transaction to the committer and opens the other slot; true when it began or
-     * there was nothing to commit, false when it could not begin.
-     */
-    private boolean startCommit() {
+    /** Commits the open transaction (or an empty one that renews the lease); false when it could not. */
+    private boolean commit() {
         if (mustReplay && !replay()) {
             return false;
         }
         if (offsets.isEmpty()) {
-            if (open.records.isEmpty()) {
+            if (uncommitted.isEmpty()) {
                 pacing.clean();
                 return true;
             }
-            log.debug("{} records wait for the offsets of a partition they belong to", open.records.size());
+            log.debug("{} records wait for the offsets of a partition they belong to", uncommitted.size());
             return false;
         }
-        TransactionSlot slot = open;
         long startedAt = pacing.committing();
         try {
-            slot.flush();
+            beginIfNeeded();
+            producer.sendOffsetsToTransaction(offsets, group);
+            producer.commitTransaction();
+        } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
+                 | UnsupportedVersionException | AuthorizationException e) {
+            lease.expire();
+            replaceProducer(e);
+            return false;
         } catch (KafkaException | IllegalStateException e) {
             lease.expire();
-            abort("flush failed: " + e);
+            abort("commit failed: " + e);
             return false;
         }
+        inTransaction = false;
         pacing.clean();
-        open = slot == slots[0] ? slots[1] : slots[0];
-        Map<TopicPartition, OffsetAndMetadata> committed = Map.copyOf(offsets);
-        ConsumerGroupMetadata fencedBy = group;
-        CompletableFuture<RuntimeException> outcome = new CompletableFuture<>();
-        inFlight = new InFlight(slot, startedAt, outcome);
-        committer.execute(() -> {
-            try {
-                slot.commit(committed, fencedBy);
-                outcome.complete(null);
-            } catch (RuntimeException e) {
-                outcome.complete(e);
-            } finally {
-                queue.add(new CommitEnded());
+        backoffMillis = 0;
+        commits.incrementAndGet();
+        lease.renew(startedAt);
+        for (Outgoing outgoing : uncommitted) {
+            if (outgoing.onCommit() != null) {
+                runQuietly(outgoing.onCommit());
             }
-        });
+        }
+        uncommitted.clear();
         return true;
     }
 
-    /** Waits for the commit in flight and takes its outcome; false when it failed. */
-    private boolean finishCommit() {
-        InFlight ended = inFlight;
-        inFlight = null;
-        RuntimeException failure = ended.outcome().join();
-        TransactionSlot slot = ended.slot();
-        if (failure == null) {
-            backoffMillis = 0;
-            commits.incrementAndGet();
-            lease.renew(ended.startedAt());
-            for (Outgoing outgoing : slot.records) {
-                if (outgoing.onCommit() != null) {
-                    runQuietly(outgoing.onCommit());
-                }
-            }
-            slot.records.clear();
-            return true;
-        }
-        lease.expire();
-        if (failure instanceof ProducerFencedException || failure instanceof InvalidProducerEpochException
-                || failure instanceof OutOfOrderSequenceException || failure instanceof UnsupportedVersionException
-                || failure instanceof AuthorizationException) {
-            slot.replace(failure);
-        } else {
-            aborts.incrementAndGet();
-            log.warn("transaction aborted: commit failed: {}; its {} records will be sent again unless their partition moved",
-                    failure.toString(), slot.records.size());
-            slot.abort();
-        }
-        open.abort();
-        slot.records.addAll(open.records);
-        open.records.clear();
-        open = slot;
-        scheduleReplay();
-        return false;
-    }
-
-    /** Sends the records of aborted transactions again, in order, in a new one. */
+    /** Sends the records of an aborted transaction again, in a new one. */
     private boolean replay() {
         mustReplay = false;
         try {
-            for (Outgoing outgoing : open.records) {
-                open.send(outgoing, null);
+            for (Outgoing outgoing : uncommitted) {
+                beginIfNeeded();
+                producer.send(outgoing.record());
             }
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
-            open.replace(e);
-            scheduleReplay();
+            replaceProducer(e);
             return false;
         } catch (KafkaException | IllegalStateException e) {
             abort("resending failed: " + e);
@@ -346,14 +282,40 @@ final class Outbox implements Runnable, AutoCloseable {
     private void abort(String why) {
         aborts.incrementAndGet();
         log.warn("transaction aborted: {}; its {} records will be sent again unless their partition moved", why,
-                open.records.size());
-        open.abort();
+                uncommitted.size());
+        try {
+            if (inTransaction) {
+                producer.abortTransaction();
+            }
+        } catch (KafkaException | IllegalStateException e) {
+            replaceProducer(e);
+            return;
+        }
+        inTransaction = false;
+        scheduleReplay();
+    }
+
+    private void replaceProducer(Exception cause) {
+        log.warn("replacing the transactional producer after {}", cause.toString());
+        try {
+            producer.close(Duration.ZERO);
+        } catch (RuntimeException e) {
+            log.debug("closing the old producer failed: {}", e.toString());
+        }
+        inTransaction = false;
+        producer = newProducer();
         scheduleReplay();
     }
 
     private void scheduleReplay() {
         mustReplay = true;
         backoffMillis = Math.min(MAX_BACKOFF_MILLIS, Math.max(50, backoffMillis * 2));
+    }
+
+    private Producer<byte[], byte[]> newProducer() {
+        Producer<byte[], byte[]> created = producers.get();
+        created.initTransactions();
+        return created;
     }
 
     private static void runQuietly(Runnable action) {
@@ -368,7 +330,7 @@ final class Outbox implements Runnable, AutoCloseable {
         return thread.isAlive();
     }
 
-    /** Commits what is queued, then closes the producers. */
+    /** Commits what is queued, then closes the producer. */
     @Override
     public void close() {
         closing = true;
@@ -377,9 +339,6 @@ final class Outbox implements Runnable, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        committer.shutdownNow();
-        for (TransactionSlot slot : slots) {
-            slot.close(CLOSE_TIMEOUT);
-        }
+        producer.close(CLOSE_TIMEOUT);
     }
 }

@@ -84,11 +84,10 @@ public final class Worker implements AutoCloseable {
         WarehouseConnection connection = provider.connect(config.providerSettings());
         String groupId = config.getString(WorkerConfig.GROUP_ID);
         this.lease = new OwnershipLease(leaseDuration, System::nanoTime);
-        int dlqBytes = dlqMaxBytes;
+        Map<String, Object> producerSettings = kafka.transactionalProducer(dlqMaxBytes, groupId);
         List<String> outputs = List.of(topics.status(), topics.results(), topics.state(), topics.dlq());
-        this.outbox = new Outbox(slot -> {
-            KafkaProducer<byte[], byte[]> producer =
-                    new KafkaProducer<>(kafka.transactionalProducer(dlqBytes, groupId, slot));
+        this.outbox = new Outbox(() -> {
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings);
             meters.bindProducer(producer);
             outputs.forEach(producer::partitionsFor); // fetch metadata now, not on a first send
             return producer;

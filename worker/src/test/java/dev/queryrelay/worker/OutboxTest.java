@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,15 +34,10 @@ class OutboxTest {
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final OwnershipLease lease = new OwnershipLease(Duration.ofSeconds(10), nanos::get);
-    private final List<RecordingProducer> producers = new CopyOnWriteArrayList<>();
-    /** Every committed record's value and every committed offsets map, in the order of the commits. */
-    private final List<String> committed = new CopyOnWriteArrayList<>();
-    private final List<Map<TopicPartition, OffsetAndMetadata>> committedOffsets = new CopyOnWriteArrayList<>();
-    /** Commits wait for it, as on a slow broker; {@link #committing} counts the commits that began. */
-    private volatile CountDownLatch gate = new CountDownLatch(0);
-    private final AtomicInteger committing = new AtomicInteger();
-    private final Outbox outbox = new Outbox(slot -> {
-        RecordingProducer producer = new RecordingProducer();
+    private final List<MockProducer<byte[], byte[]>> producers = new ArrayList<>();
+    private final Outbox outbox = new Outbox(() -> {
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         producers.add(producer);
         return producer;
     }, lease, Duration.ofHours(1), "test-outbox", Map.of());
@@ -55,46 +48,11 @@ class OutboxTest {
 
     @AfterEach
     void close() {
-        gate.countDown();
         outbox.close();
     }
 
-    /** A MockProducer that adds what it commits to {@link #committed} and {@link #committedOffsets}. */
-    private final class RecordingProducer extends MockProducer<byte[], byte[]> {
-        RecordingProducer() {
-            super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        }
-
-        @Override
-        public void commitTransaction() {
-            committing.incrementAndGet();
-            try {
-                if (!gate.await(60, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("commits held for a minute");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            record();
-        }
-
-        private synchronized void record() {
-            List<ProducerRecord<byte[], byte[]>> records = uncommittedRecords();
-            int offsetCommits = consumerGroupOffsetsHistory().size();
-            super.commitTransaction();
-            records.forEach(r -> committed.add(new String(r.value(), StandardCharsets.UTF_8)));
-            List<Map<String, Map<TopicPartition, OffsetAndMetadata>>> history = consumerGroupOffsetsHistory();
-            history.subList(offsetCommits, history.size()).forEach(byGroup -> committedOffsets.add(byGroup.get("workers")));
-        }
-    }
-
-    private int uncommitted() {
-        return producers.stream().mapToInt(p -> p.uncommittedRecords().size()).sum();
-    }
-
-    private long commitCount() {
-        return producers.stream().mapToLong(MockProducer::commitCount).sum();
+    private MockProducer<byte[], byte[]> producer() {
+        return producers.get(producers.size() - 1);
     }
 
     private static ProducerRecord<byte[], byte[]> record(String value) {
@@ -102,7 +60,8 @@ class OutboxTest {
     }
 
     private List<String> committedValues() {
-        return List.copyOf(committed);
+        return producers.stream().flatMap(p -> p.history().stream())
+                .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
     }
 
     private boolean commit() throws Exception {
@@ -114,14 +73,15 @@ class OutboxTest {
         outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(5)), GROUP);
         outbox.send(record("a"), 0, null);
         outbox.send(record("b"), 0, null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> uncommitted() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer().uncommittedRecords().size() == 2);
         assertEquals(List.of(), committedValues(), "nothing visible before the commit (due after an hour)");
         assertFalse(lease.isValid(), "no commit yet, no lease");
 
         assertTrue(commit());
 
         assertEquals(List.of("a", "b"), committedValues());
-        assertEquals(List.of(Map.of(SUBMIT_0, new OffsetAndMetadata(5))), committedOffsets);
+        assertEquals(List.of(Map.of("workers", Map.of(SUBMIT_0, new OffsetAndMetadata(5)))),
+                producer().consumerGroupOffsetsHistory());
         assertTrue(lease.isValid(), "a commit renews the lease");
     }
 
@@ -137,58 +97,20 @@ class OutboxTest {
     }
 
     @Test
-    void recordsFillTheNextTransactionWhileThePreviousOneCommits() throws Exception {
-        outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
-        gate = new CountDownLatch(1);
-        AtomicInteger firstCommitted = new AtomicInteger();
-        outbox.send(record("a"), 0, firstCommitted::incrementAndGet);
-        await("the first transaction commits, held").atMost(Duration.ofSeconds(10)).until(() -> committing.get() == 1);
-
-        outbox.send(record("b"), 0, null);
-        await("the second record is sent by the other producer meanwhile").atMost(Duration.ofSeconds(10))
-                .until(() -> producers.get(1).uncommittedRecords().size() == 1);
-        assertEquals(List.of(), committedValues());
-
-        gate.countDown();
-        await().atMost(Duration.ofSeconds(10)).until(() -> firstCommitted.get() == 1);
-        assertEquals(List.of("a"), committedValues());
-        assertTrue(commit());
-        assertEquals(List.of("a", "b"), committedValues());
-    }
-
-    @Test
-    void aFailedCommitAbortsTheTransactionFillingBehindItAndBothAreRedoneInOrder() {
-        outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
-        gate = new CountDownLatch(1);
-        producers.get(0).commitTransactionException = new CommitFailedException("the group has moved on");
-        outbox.send(record("a"), 0, () -> { });
-        await("the first transaction commits, held").atMost(Duration.ofSeconds(10)).until(() -> committing.get() == 1);
-        outbox.send(record("b"), 0, null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> producers.get(1).uncommittedRecords().size() == 1);
-
-        gate.countDown();
-        await("the failed commit is aborted").atMost(Duration.ofSeconds(10)).until(() -> outbox.aborts.get() > 0);
-        producers.forEach(p -> p.commitTransactionException = null);
-        await("both records sent again, in order").atMost(Duration.ofSeconds(30))
-                .until(() -> committedValues().equals(List.of("a", "b")));
-        assertTrue(lease.isValid());
-    }
-
-    @Test
     void aRefusedCommitIsAbortedAndItsRecordsAreSentAgainInTheNextTransaction() throws Exception {
         outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
         assertTrue(commit());
         assertTrue(lease.isValid());
         outbox.send(record("a"), 0, null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> uncommitted() == 1);
-        producers.forEach(p -> p.commitTransactionException = new CommitFailedException("the group has moved on"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer().uncommittedRecords().size() == 1);
+        producer().commitTransactionException = new CommitFailedException("the group has moved on");
 
         assertFalse(commit());
         assertFalse(lease.isValid(), "a refused commit ends the lease");
         assertTrue(outbox.aborts.get() > 0, "the abort is counted");
         assertEquals(List.of(), committedValues());
 
-        producers.forEach(p -> p.commitTransactionException = null);
+        producer().commitTransactionException = null;
         await("sent again in a new transaction").atMost(Duration.ofSeconds(30))
                 .until(() -> committedValues().equals(List.of("a")));
         assertTrue(lease.isValid());
@@ -198,13 +120,13 @@ class OutboxTest {
     void aFencedProducerIsReplacedAndTheTransactionRedone() throws Exception {
         outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
         outbox.send(record("a"), 0, null);
-        await().atMost(Duration.ofSeconds(10)).until(() -> uncommitted() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer().uncommittedRecords().size() == 1);
         producers.get(0).fenceProducer();
 
         assertFalse(commit());
         assertTrue(commit());
 
-        assertEquals(3, producers.size(), "a new producer in place of the fenced one");
+        assertEquals(2, producers.size(), "a new producer");
         assertEquals(List.of("a"), committedValues());
     }
 
@@ -218,7 +140,8 @@ class OutboxTest {
         assertTrue(commit());
 
         assertEquals(List.of("p0"), committedValues());
-        Map<TopicPartition, OffsetAndMetadata> offsets = committedOffsets.get(committedOffsets.size() - 1);
+        Map<TopicPartition, OffsetAndMetadata> offsets = producer().consumerGroupOffsetsHistory()
+                .get(producer().consumerGroupOffsetsHistory().size() - 1).get("workers");
         assertEquals(Map.of(SUBMIT_0, new OffsetAndMetadata(3)), offsets);
     }
 
@@ -238,13 +161,13 @@ class OutboxTest {
     void anIdleWorkerRenewsItsLeaseWithAnEmptyTransaction() throws Exception {
         outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
         assertTrue(commit());
-        long commits = commitCount();
+        long commits = producer().commitCount();
 
         nanos.addAndGet(Duration.ofSeconds(8).toNanos());
         assertTrue(lease.isValid(), "still valid, but due for renewal");
 
         await("an empty transaction renews the lease").atMost(Duration.ofSeconds(30))
-                .until(() -> commitCount() > commits);
+                .until(() -> producer().commitCount() > commits);
         assertEquals(List.of(), committedValues());
         nanos.addAndGet(Duration.ofSeconds(5).toNanos());
         assertTrue(lease.isValid(), "renewed from the renewal's start");

@@ -63,7 +63,7 @@ class StateStoreTest {
         List<QueryState> states = written();
 
         assertEquals(List.of("q1 PENDING", "q1 RUNNING"), states.stream().map(s -> s.queryId() + " " + s.status()).toList());
-        assertTrue(List.copyOf(test.committed).stream().allMatch(r -> r.partition() == 2 && r.topic().equals("state")));
+        assertTrue(test.producer.history().stream().allMatch(r -> r.partition() == 2 && r.topic().equals("state")));
     }
 
     @Test

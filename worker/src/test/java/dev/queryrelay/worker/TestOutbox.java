@@ -10,18 +10,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** An {@link Outbox} on a MockProducer that owns partition 0 to 3 of a submit topic, for unit tests. */
 final class TestOutbox implements AutoCloseable {
 
-    /** What every producer committed, in the order of the commits. */
-    final List<ProducerRecord<byte[], byte[]>> committed = new CopyOnWriteArrayList<>();
-    private volatile CountDownLatch gate = new CountDownLatch(0);
+    final GatedProducer producer = new GatedProducer();
     final OwnershipLease lease = new OwnershipLease(Duration.ofMinutes(10), System::nanoTime);
-    final Outbox outbox = new Outbox(slot -> new GatedProducer(), lease, Duration.ofHours(1), "test-outbox", Map.of());
+    final Outbox outbox = new Outbox(() -> producer, lease, Duration.ofHours(1), "test-outbox", Map.of());
 
     TestOutbox() {
         outbox.offsets(Map.of(new TopicPartition("submit", 0), new OffsetAndMetadata(0),
@@ -40,26 +37,27 @@ final class TestOutbox implements AutoCloseable {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        return List.copyOf(committed);
+        return producer.history();
     }
 
     /** Commits block until {@link #releaseCommits()}: what waits for a commit keeps waiting. */
     void holdCommits() {
-        gate = new CountDownLatch(1);
+        producer.gate = new CountDownLatch(1);
     }
 
     void releaseCommits() {
-        gate.countDown();
+        producer.gate.countDown();
     }
 
     @Override
     public void close() {
-        gate.countDown();
+        producer.gate.countDown();
         outbox.close();
     }
 
-    /** A MockProducer whose commits can be held, as a slow broker would; what it commits goes to {@link #committed}. */
-    final class GatedProducer extends MockProducer<byte[], byte[]> {
+    /** A MockProducer whose commits can be held, as a slow broker would. */
+    static final class GatedProducer extends MockProducer<byte[], byte[]> {
+        volatile CountDownLatch gate = new CountDownLatch(0);
 
         GatedProducer() {
             super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -75,9 +73,7 @@ final class TestOutbox implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            List<ProducerRecord<byte[], byte[]>> records = uncommittedRecords();
             super.commitTransaction();
-            committed.addAll(records);
         }
     }
 }
