@@ -29,6 +29,8 @@ final class PollLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    /** While the submits are paused at the in-flight cap: how soon the loop looks again whether they may resume. */
+    static final Duration PAUSED_POLL_TIMEOUT = Duration.ofMillis(5);
 
     private final Consumer<byte[], byte[]> consumer;
     private final WorkerTopics topics;
@@ -59,7 +61,7 @@ final class PollLoop implements Runnable {
         try {
             consumer.subscribe(List.of(topics.cancel(), topics.submit()), rebalancer);
             while (running) {
-                handle(consumer.poll(POLL_TIMEOUT));
+                handle(consumer.poll(gate.isPaused() ? PAUSED_POLL_TIMEOUT : POLL_TIMEOUT));
                 gate.apply(consumer);
                 passOffsets();
             }
