@@ -71,7 +71,11 @@ final class Outbox implements Runnable, AutoCloseable {
     private record Purge(Set<Integer> partitions, Set<TopicPartition> offsets, CompletableFuture<Void> done) implements Item {
     }
 
-    private sealed interface Item permits Outgoing, Offsets, CommitRequest, Purge {
+    /** A record of which only the last one per topic and key is sent, when its transaction commits. */
+    private record Latest(Outgoing outgoing) implements Item {
+    }
+
+    private sealed interface Item permits Outgoing, Latest, Offsets, CommitRequest, Purge {
     }
 
     private final Supplier<Producer<byte[], byte[]>> producers;
@@ -80,6 +84,7 @@ final class Outbox implements Runnable, AutoCloseable {
     private final CommitPacing pacing;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
     private final List<Outgoing> uncommitted = new ArrayList<>();
+    private final LatestByKey latest = new LatestByKey();
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     private final Thread thread;
     private Producer<byte[], byte[]> producer;
@@ -110,6 +115,16 @@ final class Outbox implements Runnable, AutoCloseable {
     /** Publishes a record in the current or next transaction; never blocks. */
     void send(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) {
         queue.add(new Outgoing(record, partition, onCommit));
+    }
+
+    /**
+     * Publishes a record when the current transaction commits, unless a later one with the same
+     * topic and key replaces it before (the transaction is visible as a whole: no reader could
+     * have seen it); never blocks. A record {@linkplain #send sent} with that topic and key first
+     * sends the one held, so their order stays.
+     */
+    void sendLatest(ProducerRecord<byte[], byte[]> record, int partition) {
+        queue.add(new Latest(new Outgoing(record, partition, null)));
     }
 
     /** The offsets and group metadata the consumer has reached; committed with the records sent before them. */
@@ -164,7 +179,7 @@ final class Outbox implements Runnable, AutoCloseable {
                     commit();
                 }
             }
-            if (inTransaction || !uncommitted.isEmpty()) {
+            if (inTransaction || !uncommitted.isEmpty() || !latest.isEmpty()) {
                 commit();
             }
         } catch (InterruptedException e) {
@@ -176,11 +191,15 @@ final class Outbox implements Runnable, AutoCloseable {
 
     private void accept(Item item) {
         if (item instanceof Outgoing outgoing) {
-            uncommitted.add(outgoing);
-            pacing.changed(outgoing.onCommit() != null);
-            if (!mustReplay) {
-                send(outgoing);
+            Outgoing held = latest.take(outgoing);
+            if (held != null) {
+                enlist(held);
             }
+            enlist(outgoing);
+            pacing.changed(outgoing.onCommit() != null);
+        } else if (item instanceof Latest held) {
+            latest.put(held.outgoing());
+            pacing.changed(false);
         } else if (item instanceof Offsets next) {
             offsets.putAll(next.offsets());
             group = next.group();
@@ -190,11 +209,20 @@ final class Outbox implements Runnable, AutoCloseable {
         } else if (item instanceof Purge purge) {
             int before = uncommitted.size();
             uncommitted.removeIf(outgoing -> purge.partitions().contains(outgoing.partition()));
+            latest.drop(purge.partitions());
             offsets.keySet().removeAll(purge.offsets());
             if (uncommitted.size() != before && inTransaction) {
                 abort("records of partitions " + purge.partitions() + " that moved to another worker");
             }
             purge.done().complete(null);
+        }
+    }
+
+    /** Adds a record to the open transaction: sent now, or with the others when they are sent again. */
+    private void enlist(Outgoing outgoing) {
+        uncommitted.add(outgoing);
+        if (!mustReplay) {
+            send(outgoing);
         }
     }
 
@@ -225,11 +253,16 @@ final class Outbox implements Runnable, AutoCloseable {
             return false;
         }
         if (offsets.isEmpty()) {
-            if (uncommitted.isEmpty()) {
+            if (uncommitted.isEmpty() && latest.isEmpty()) {
                 pacing.clean();
                 return true;
             }
             log.debug("{} records wait for the offsets of a partition they belong to", uncommitted.size());
+            return false;
+        }
+        latest.drain().forEach(this::enlist);
+        if (mustReplay) {
+            abort("a held record could not be sent");
             return false;
         }
         long startedAt = pacing.committing();

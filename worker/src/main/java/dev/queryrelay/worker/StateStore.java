@@ -18,8 +18,9 @@ import java.util.Map;
 /**
  * The worker's record of its queries in the compacted state topic (keyed by query id, in the
  * partition numbered like the query's submit partition), as Kafka Connect keeps task status. A
- * partition's new owner reads it to take over the queries of that partition. Every transition is
- * recorded, in the same transaction as the offsets of the commands that caused it.
+ * partition's new owner reads it to take over the queries of that partition. A query's state is
+ * recorded in the same transaction as the offsets of the commands that caused it, its last state
+ * only when several transitions fall into one transaction (a reader sees that transaction whole).
  */
 final class StateStore {
 
@@ -37,9 +38,13 @@ final class StateStore {
         this.ownership = ownership;
     }
 
-    /** Records a transition of an owned query; the last one (terminal) also ends this worker's ownership. */
+    /**
+     * Records a transition of an owned query (only its last one per transaction is written); the
+     * last one (terminal) also ends this worker's ownership.
+     */
     void transition(QuerySnapshot snapshot, Ownership.Owned owned) {
-        send(snapshot.queryId(), owned.partition(), QueryState.of(snapshot, worker, null, owned.submitJson()), null);
+        outbox.sendLatest(record(snapshot.queryId(), owned.partition(),
+                QueryState.of(snapshot, worker, null, owned.submitJson())), owned.partition());
         if (snapshot.status().isTerminal()) {
             ownership.release(snapshot.queryId());
         }
@@ -61,8 +66,11 @@ final class StateStore {
     }
 
     private void send(String queryId, int partition, QueryState state, Runnable onCommit) {
-        outbox.send(new ProducerRecord<>(topic, partition, queryId.getBytes(StandardCharsets.UTF_8), state.toJson()),
-                partition, onCommit);
+        outbox.send(record(queryId, partition, state), partition, onCommit);
+    }
+
+    private ProducerRecord<byte[], byte[]> record(String queryId, int partition, QueryState state) {
+        return new ProducerRecord<>(topic, partition, queryId.getBytes(StandardCharsets.UTF_8), state.toJson());
     }
 
     /** The latest committed state of every query of one partition, read from the beginning to the current end. */

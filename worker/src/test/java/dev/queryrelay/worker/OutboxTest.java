@@ -96,6 +96,38 @@ class OutboxTest {
         assertEquals(List.of("plain", "awaited"), committedValues());
     }
 
+    private static ProducerRecord<byte[], byte[]> state(String queryId, String value) {
+        return new ProducerRecord<>("state", 0, queryId.getBytes(StandardCharsets.UTF_8),
+                (queryId + " " + value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void onlyTheLastHeldRecordOfAKeyIsWrittenPerTransactionAndARecordSentWithThatKeyKeepsItsPlace() throws Exception {
+        outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
+        outbox.sendLatest(state("q1", "PENDING"), 0);
+        outbox.sendLatest(state("q1", "RUNNING"), 0);
+        outbox.sendLatest(state("q2", "PENDING"), 0);
+        outbox.send(state("q2", "cancel asked"), 0, null);
+        outbox.sendLatest(state("q1", "SUCCEEDED"), 0);
+        assertTrue(commit());
+        assertEquals(List.of("q2 PENDING", "q2 cancel asked", "q1 SUCCEEDED"), committedValues());
+
+        outbox.sendLatest(state("q3", "RUNNING"), 0);
+        assertTrue(commit());
+        assertEquals(List.of("q2 PENDING", "q2 cancel asked", "q1 SUCCEEDED", "q3 RUNNING"), committedValues(),
+                "a held record is written by the commit of its transaction");
+    }
+
+    @Test
+    void heldRecordsOfAPurgedPartitionAreDropped() throws Exception {
+        outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1), SUBMIT_1, new OffsetAndMetadata(1)), GROUP);
+        outbox.sendLatest(state("q0", "RUNNING"), 0);
+        outbox.sendLatest(state("q1", "RUNNING"), 1);
+        outbox.purge(Set.of(1), Set.of(SUBMIT_1)).get(10, TimeUnit.SECONDS);
+        assertTrue(commit());
+        assertEquals(List.of("q0 RUNNING"), committedValues());
+    }
+
     @Test
     void aRefusedCommitIsAbortedAndItsRecordsAreSentAgainInTheNextTransaction() throws Exception {
         outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);

@@ -55,14 +55,18 @@ class StateStoreTest {
     }
 
     @Test
-    void everyTransitionIsRecordedInTheQuerysStatePartition() {
+    void eachTransactionRecordsTheQuerysLastStateInItsStatePartition() {
         ownership.assign("q1", 2, SUBMIT);
         transition(snapshot("q1", QueryStatus.PENDING, 1, null));
+        assertEquals(List.of("q1 PENDING"), written().stream().map(s -> s.queryId() + " " + s.status()).toList());
         transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
+        transition(snapshot("q1", QueryStatus.RUNNING, 3, "p-1"));
 
         List<QueryState> states = written();
 
-        assertEquals(List.of("q1 PENDING", "q1 RUNNING"), states.stream().map(s -> s.queryId() + " " + s.status()).toList());
+        assertEquals(List.of("q1 PENDING 1", "q1 RUNNING 3"),
+                states.stream().map(s -> s.queryId() + " " + s.status() + " " + s.seq()).toList(),
+                "one record per transaction: the last state");
         assertTrue(test.producer.history().stream().allMatch(r -> r.partition() == 2 && r.topic().equals("state")));
     }
 
@@ -73,8 +77,8 @@ class StateStoreTest {
         transition(snapshot("q1", QueryStatus.SUCCEEDED, 3, "p-1"));
 
         List<QueryState> states = written();
-        assertEquals(2, states.size());
-        QueryState state = states.get(1);
+        assertEquals(1, states.size(), "PENDING and SUCCEEDED in one transaction: SUCCEEDED only");
+        QueryState state = states.get(0);
         assertEquals(QueryStatus.SUCCEEDED, state.status());
         assertEquals(3, state.seq());
         assertEquals("p-1", state.providerQueryId());
