@@ -42,8 +42,14 @@ final class WarehouseCalls {
     private final Deadlines deadlines;
     private final Duration deadline;
     private final CallObserver observer;
-    /** On a pool thread handling a call's answer: the calls it made meanwhile, to run next on the same thread. */
-    private final ThreadLocal<ArrayDeque<BoundedCall<?>>> followUps = new ThreadLocal<>();
+    /** Per thread: while it handles a call's answer, the calls it made meanwhile, to run next on the same thread. */
+    private final ThreadLocal<FollowUps> followUps = ThreadLocal.withInitial(FollowUps::new);
+
+    /** The calls a pool thread makes while it handles an answer; kept for the thread's life (no set and remove per call). */
+    private static final class FollowUps {
+        final ArrayDeque<BoundedCall<?>> calls = new ArrayDeque<>();
+        boolean draining;
+    }
 
     private WarehouseCalls(ExecutorService pool, Scheduler scheduler, Retry retry, Deadlines deadlines,
                            CallObserver observer) {
@@ -148,18 +154,22 @@ final class WarehouseCalls {
     <T> CompletableFuture<T> once(String operation, String subject, Supplier<T> call, Consumer<T> late) {
         BoundedCall<T> bounded = new BoundedCall<>(operation, subject, call, late);
         deadlines.add(bounded);
-        ArrayDeque<BoundedCall<?>> here = followUps.get();
-        if (here != null && !pool.isShutdown()) {
-            here.add(bounded);
+        FollowUps here = followUps.get();
+        if (here.draining && !pool.isShutdown()) {
+            here.calls.add(bounded);
             return bounded.result;
         }
+        handOff(bounded);
+        return bounded.result;
+    }
+
+    private void handOff(BoundedCall<?> bounded) {
         try {
             pool.execute(bounded);
         } catch (RejectedExecutionException e) {
             deadlines.remove(bounded);
-            return CompletableFuture.failedFuture(Errors.closed());
+            bounded.result.completeExceptionally(Errors.closed());
         }
-        return bounded.result;
     }
 
     /** Runs a task on the warehouse pool; false when the registry is closed. */
@@ -206,11 +216,11 @@ final class WarehouseCalls {
         /** Makes this call, then the calls made while its answer was handled, in order, on this thread. */
         @Override
         public void run() {
-            ArrayDeque<BoundedCall<?>> next = new ArrayDeque<>();
-            followUps.set(next);
+            FollowUps next = followUps.get();
+            next.draining = true;
             try {
                 makeCall();
-                for (BoundedCall<?> call = next.poll(); call != null; call = next.poll()) {
+                for (BoundedCall<?> call = next.calls.poll(); call != null; call = next.calls.poll()) {
                     if (pool.isShutdown()) {
                         deadlines.remove(call);
                         call.result.completeExceptionally(Errors.closed());
@@ -219,7 +229,10 @@ final class WarehouseCalls {
                     }
                 }
             } finally {
-                followUps.remove();
+                next.draining = false;
+                for (BoundedCall<?> left = next.calls.poll(); left != null; left = next.calls.poll()) {
+                    handOff(left); // only after a failure above: no call is left behind
+                }
             }
         }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,8 +36,14 @@ class BoundedCallsTest {
     @Test
     void aQuerysNextCallRunsOnTheThreadThatHadThePreviousAnswer() {
         Map<String, Thread> threads = new ConcurrentHashMap<>();
+        CountDownLatch submitted = new CountDownLatch(1);
         warehouse.start = request -> {
             threads.put("start", Thread.currentThread());
+            try {
+                submitted.await(); // answers once the submit returned, so the answer is handled where it arrives
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return "p-" + request.queryId();
         };
         warehouse.status = id -> {
@@ -49,6 +56,7 @@ class BoundedCallsTest {
         };
         engine.start(warehouse, b -> b.warehouseThreads(4));
         engine.registry.submit(TestEngine.request("q1", "SELECT 1"));
+        submitted.countDown();
 
         engine.awaitNow("q1", QueryStatus.SUCCEEDED);
         assertEquals(threads.get("start"), threads.get("status"), "the first poll follows the start on its thread");
