@@ -16,23 +16,40 @@ final class Utf8 {
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB && (bytes[2] & 0xFF) == 0xBF) {
             return "it starts with a byte order mark";
         }
+        int bad = firstBad(bytes, true);
+        if (bad < 0) {
+            return null;
+        }
+        return bytes[bad] == 0 ? "zero byte at offset " + bad + " (UTF-16 or UTF-32 text?)"
+                : "malformed UTF-8 at offset " + bad;
+    }
+
+    /**
+     * The offset of the first byte that does not begin a well-formed sequence (or is zero, when
+     * {@code zeroIsBad}), or -1. ASCII bytes, almost all of a command, are passed over in a tight loop.
+     */
+    private static int firstBad(byte[] bytes, boolean zeroIsBad) {
         int i = 0;
         while (i < bytes.length) {
-            if (bytes[i] > 0) {
+            byte b = bytes[i];
+            if (b > 0) {
                 i++;
                 continue;
             }
-            int b = bytes[i] & 0xFF;
             if (b == 0) {
-                return "zero byte at offset " + i + " (UTF-16 or UTF-32 text?)";
+                if (zeroIsBad) {
+                    return i;
+                }
+                i++;
+                continue;
             }
             int length = sequenceLength(bytes, i);
             if (length < 0) {
-                return "malformed UTF-8 at offset " + i;
+                return i;
             }
             i += length;
         }
-        return null;
+        return -1;
     }
 
     /**
@@ -96,17 +113,6 @@ final class Utf8 {
 
     /** Whether every sequence of {@code bytes} is well-formed UTF-8. */
     static boolean isWellFormed(byte[] bytes) {
-        for (int i = 0; i < bytes.length; ) {
-            if (bytes[i] > 0) {
-                i++;
-                continue;
-            }
-            int length = sequenceLength(bytes, i);
-            if (length < 0) {
-                return false;
-            }
-            i += length;
-        }
-        return true;
+        return firstBad(bytes, false) < 0;
     }
 }

@@ -220,18 +220,13 @@ final class WarehouseCalls {
             next.draining = true;
             try {
                 makeCall();
-                for (BoundedCall<?> call = next.calls.poll(); call != null; call = next.calls.poll()) {
-                    if (pool.isShutdown()) {
-                        deadlines.remove(call);
-                        call.result.completeExceptionally(Errors.closed());
-                    } else {
-                        call.makeCall();
-                    }
+                while (!next.calls.isEmpty() && !pool.isShutdown()) {
+                    next.calls.poll().makeCall();
                 }
             } finally {
                 next.draining = false;
                 for (BoundedCall<?> left = next.calls.poll(); left != null; left = next.calls.poll()) {
-                    handOff(left); // only after a failure above: no call is left behind
+                    handOff(left); // the pool was shut down (each fails as closed), or a failure above
                 }
             }
         }

@@ -39,9 +39,9 @@ final class LatestByKey {
         return all;
     }
 
-    /** Drops the records of command partitions {@code partitions}; whether any was dropped. */
-    boolean drop(Set<Integer> partitions) {
-        return held.values().removeIf(outgoing -> partitions.contains(outgoing.partition()));
+    /** Drops the records of command partitions {@code partitions}. */
+    void drop(Set<Integer> partitions) {
+        held.values().removeIf(outgoing -> partitions.contains(outgoing.partition()));
     }
 
     boolean isEmpty() {

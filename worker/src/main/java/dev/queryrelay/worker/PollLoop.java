@@ -30,7 +30,7 @@ final class PollLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PollLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     /** While the submits are paused at the in-flight cap: how soon the loop looks again whether they may resume. */
-    static final Duration PAUSED_POLL_TIMEOUT = Duration.ofMillis(5);
+    private static final Duration PAUSED_POLL_TIMEOUT = Duration.ofMillis(5);
 
     private final Consumer<byte[], byte[]> consumer;
     private final WorkerTopics topics;

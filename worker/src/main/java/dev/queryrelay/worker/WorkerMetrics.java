@@ -105,12 +105,13 @@ final class WorkerMetrics implements AutoCloseable {
 
     /** Times every warehouse call attempt by operation and outcome. */
     CallObserver calls() {
-        Map<String, Timer> timers = new ConcurrentHashMap<>();
+        Map<String, Timer> successes = new ConcurrentHashMap<>();
+        Map<String, Timer> failures = new ConcurrentHashMap<>();
         return (operation, took, failure) -> {
-            String outcome = failure == null ? "success" : "failure";
-            timers.computeIfAbsent(operation + ' ' + outcome, key -> Timer.builder("queryrelay.warehouse.call")
+            Map<String, Timer> timers = failure == null ? successes : failures;
+            timers.computeIfAbsent(operation, key -> Timer.builder("queryrelay.warehouse.call")
                     .description("Warehouse call attempts, from their hand-off to the warehouse pool")
-                    .tags("operation", operation, "outcome", outcome)
+                    .tags("operation", operation, "outcome", failure == null ? "success" : "failure")
                     .serviceLevelObjectives(CALL_BUCKETS).register(meters)).record(took);
         };
     }
