@@ -122,6 +122,12 @@ record MockQueryId(String value, long startMillis, MockDirective directive) {
     }
 
     private static boolean isBase36(String s) {
-        return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'z');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z')) {
+                return false;
+            }
+        }
+        return !s.isEmpty();
     }
 }

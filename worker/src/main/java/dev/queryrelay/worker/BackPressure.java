@@ -11,9 +11,12 @@ import java.util.Set;
 import java.util.function.IntSupplier;
 
 /**
- * The one back-pressure gate: at {@code worker.max-in-flight} queries in flight the submit
- * partitions are paused (cancels keep flowing and the consumer keeps polling, so the group keeps
- * its member); below the cap they resume. Used by the consumer thread only.
+ * The one back-pressure gate: a submit read while {@code worker.max-in-flight} queries are in
+ * flight is held back (read again later) and the submit partitions are paused (cancels keep
+ * flowing and the consumer keeps polling, so the group keeps its member); below the cap they
+ * resume. Reaching the cap alone pauses nothing: a paused partition is fetched again only after
+ * the fetch in flight returns (up to {@code fetch.max.wait.ms}), so a pause that was not needed
+ * would only delay the next submits. Used by the consumer thread only.
  */
 final class BackPressure {
 
@@ -42,11 +45,9 @@ final class BackPressure {
         pause(consumer);
     }
 
-    /** Called once per loop turn: pause at the cap, resume below it. */
+    /** Called once per loop turn: resume below the cap. */
     void apply(Consumer<?, ?> consumer) {
-        if (!admits()) {
-            pause(consumer);
-        } else if (paused) {
+        if (paused && admits()) {
             Set<TopicPartition> submits = submitPartitions(consumer.assignment());
             consumer.resume(submits);
             paused = false;

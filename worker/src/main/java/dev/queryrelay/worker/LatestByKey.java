@@ -1,7 +1,8 @@
 package dev.queryrelay.worker;
 
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,45 +12,48 @@ import java.util.Set;
  * Records held back until their transaction commits, the last one per topic and key only: a
  * transaction becomes visible as a whole, so a reader could never see the ones replaced (a
  * query's state record at {@code PENDING} and {@code RUNNING} when it also ends before the commit).
- * Used by the {@link Outbox}'s thread only.
+ * A held record's value is encoded only when it is written. Used by the {@link Outbox}'s thread only.
  */
 final class LatestByKey {
 
-    private record Key(String topic, ByteBuffer key) {
+    private record Key(String topic, String key) {
     }
 
-    private final Map<Key, Outbox.Outgoing> held = new LinkedHashMap<>();
+    private final Map<Key, Outbox.Held> held = new LinkedHashMap<>();
+    /** Every topic a record was ever held for: a record of another topic never replaces one. */
+    private final Set<String> topics = new HashSet<>();
 
-    /** Holds {@code outgoing}, replacing the record held with its topic and key. */
-    void put(Outbox.Outgoing outgoing) {
-        Key key = keyOf(outgoing);
+    /** Holds {@code record}, replacing the record held with its topic and key. */
+    void put(Outbox.Held record) {
+        topics.add(record.topic());
+        Key key = new Key(record.topic(), record.key());
         held.remove(key);
-        held.put(key, outgoing);
+        held.put(key, record);
     }
 
     /** The record held with the topic and key of {@code outgoing}, no longer held; or null. */
-    Outbox.Outgoing take(Outbox.Outgoing outgoing) {
-        return held.isEmpty() ? null : held.remove(keyOf(outgoing));
+    Outbox.Held take(Outbox.Outgoing outgoing) {
+        String topic = outgoing.record().topic();
+        byte[] key = outgoing.record().key();
+        if (held.isEmpty() || key == null || !topics.contains(topic)) {
+            return null;
+        }
+        return held.remove(new Key(topic, new String(key, StandardCharsets.UTF_8)));
     }
 
     /** Every record held, in the order they were last replaced; none is held afterwards. */
-    List<Outbox.Outgoing> drain() {
-        List<Outbox.Outgoing> all = new ArrayList<>(held.values());
+    List<Outbox.Held> drain() {
+        List<Outbox.Held> all = new ArrayList<>(held.values());
         held.clear();
         return all;
     }
 
     /** Drops the records of command partitions {@code partitions}. */
     void drop(Set<Integer> partitions) {
-        held.values().removeIf(outgoing -> partitions.contains(outgoing.partition()));
+        held.values().removeIf(record -> partitions.contains(record.partition()));
     }
 
     boolean isEmpty() {
         return held.isEmpty();
-    }
-
-    private static Key keyOf(Outbox.Outgoing outgoing) {
-        byte[] key = outgoing.record().key();
-        return new Key(outgoing.record().topic(), key == null ? null : ByteBuffer.wrap(key));
     }
 }

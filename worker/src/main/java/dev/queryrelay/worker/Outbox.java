@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -71,11 +72,25 @@ final class Outbox implements Runnable, AutoCloseable {
     private record Purge(Set<Integer> partitions, Set<TopicPartition> offsets, CompletableFuture<Void> done) implements Item {
     }
 
-    /** A record of which only the last one per topic and key is sent, when its transaction commits. */
-    private record Latest(Outgoing outgoing) implements Item {
+    /**
+     * A record of which only the last one per topic and key is sent, when its transaction commits:
+     * to {@code topic}'s partition {@code kafkaPartition}, keyed by {@code key} as UTF-8, its value
+     * encoded by {@code value} then; {@code partition} as in {@link Outgoing}.
+     */
+    record Held(String topic, int kafkaPartition, String key, int partition, Supplier<byte[]> value) implements Item {
+        Held {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+        }
+
+        Outgoing encode() {
+            return new Outgoing(new ProducerRecord<>(topic, kafkaPartition, key.getBytes(StandardCharsets.UTF_8),
+                    value.get()), partition, null);
+        }
     }
 
-    private sealed interface Item permits Outgoing, Latest, Offsets, CommitRequest, Purge {
+    private sealed interface Item permits Outgoing, Held, Offsets, CommitRequest, Purge {
     }
 
     private final Supplier<Producer<byte[], byte[]>> producers;
@@ -123,8 +138,8 @@ final class Outbox implements Runnable, AutoCloseable {
      * have seen it); never blocks. A record {@linkplain #send sent} with that topic and key first
      * sends the one held, so their order stays.
      */
-    void sendLatest(ProducerRecord<byte[], byte[]> record, int partition) {
-        queue.add(new Latest(new Outgoing(record, partition, null)));
+    void sendLatest(Held record) {
+        queue.add(record);
     }
 
     /** The offsets and group metadata the consumer has reached; committed with the records sent before them. */
@@ -191,14 +206,14 @@ final class Outbox implements Runnable, AutoCloseable {
 
     private void accept(Item item) {
         if (item instanceof Outgoing outgoing) {
-            Outgoing held = latest.take(outgoing);
+            Held held = latest.take(outgoing);
             if (held != null) {
-                enlist(held);
+                enlist(held.encode());
             }
             enlist(outgoing);
             pacing.changed(outgoing.onCommit() != null);
-        } else if (item instanceof Latest held) {
-            latest.put(held.outgoing());
+        } else if (item instanceof Held held) {
+            latest.put(held);
             pacing.changed(false);
         } else if (item instanceof Offsets next) {
             offsets.putAll(next.offsets());
@@ -260,7 +275,7 @@ final class Outbox implements Runnable, AutoCloseable {
             log.debug("{} records wait for the offsets of a partition they belong to", uncommitted.size());
             return false;
         }
-        latest.drain().forEach(this::enlist);
+        latest.drain().forEach(held -> enlist(held.encode()));
         if (mustReplay) {
             abort("a held record could not be sent");
             return false;

@@ -43,8 +43,8 @@ final class StateStore {
      * last one (terminal) also ends this worker's ownership.
      */
     void transition(QuerySnapshot snapshot, Ownership.Owned owned) {
-        outbox.sendLatest(record(snapshot.queryId(), owned.partition(),
-                QueryState.of(snapshot, worker, null, owned.submitJson())), owned.partition());
+        QueryState state = QueryState.of(snapshot, worker, null, owned.submitJson());
+        outbox.sendLatest(new Outbox.Held(topic, owned.partition(), snapshot.queryId(), owned.partition(), state::toJson));
         if (snapshot.status().isTerminal()) {
             ownership.release(snapshot.queryId());
         }

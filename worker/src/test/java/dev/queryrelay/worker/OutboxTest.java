@@ -101,18 +101,22 @@ class OutboxTest {
                 (queryId + " " + value).getBytes(StandardCharsets.UTF_8));
     }
 
+    private static Outbox.Held held(String queryId, String value, int partition) {
+        return new Outbox.Held("state", 0, queryId, partition, () -> (queryId + " " + value).getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void onlyTheLastHeldRecordOfAKeyIsWrittenPerTransactionAndARecordSentWithThatKeyKeepsItsPlace() throws Exception {
         outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1)), GROUP);
-        outbox.sendLatest(state("q1", "PENDING"), 0);
-        outbox.sendLatest(state("q1", "RUNNING"), 0);
-        outbox.sendLatest(state("q2", "PENDING"), 0);
+        outbox.sendLatest(held("q1", "PENDING", 0));
+        outbox.sendLatest(held("q1", "RUNNING", 0));
+        outbox.sendLatest(held("q2", "PENDING", 0));
         outbox.send(state("q2", "cancel asked"), 0, null);
-        outbox.sendLatest(state("q1", "SUCCEEDED"), 0);
+        outbox.sendLatest(held("q1", "SUCCEEDED", 0));
         assertTrue(commit());
         assertEquals(List.of("q2 PENDING", "q2 cancel asked", "q1 SUCCEEDED"), committedValues());
 
-        outbox.sendLatest(state("q3", "RUNNING"), 0);
+        outbox.sendLatest(held("q3", "RUNNING", 0));
         assertTrue(commit());
         assertEquals(List.of("q2 PENDING", "q2 cancel asked", "q1 SUCCEEDED", "q3 RUNNING"), committedValues(),
                 "a held record is written by the commit of its transaction");
@@ -121,8 +125,8 @@ class OutboxTest {
     @Test
     void heldRecordsOfAPurgedPartitionAreDropped() throws Exception {
         outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(1), SUBMIT_1, new OffsetAndMetadata(1)), GROUP);
-        outbox.sendLatest(state("q0", "RUNNING"), 0);
-        outbox.sendLatest(state("q1", "RUNNING"), 1);
+        outbox.sendLatest(held("q0", "RUNNING", 0));
+        outbox.sendLatest(held("q1", "RUNNING", 1));
         outbox.purge(Set.of(1), Set.of(SUBMIT_1)).get(10, TimeUnit.SECONDS);
         assertTrue(commit());
         assertEquals(List.of("q0 RUNNING"), committedValues());
