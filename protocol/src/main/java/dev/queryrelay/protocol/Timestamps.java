@@ -7,7 +7,8 @@ import java.time.format.DateTimeFormatterBuilder;
 /**
  * ISO-8601 UTC timestamps with exactly three fraction digits ({@code 2026-11-24T10:00:00.123Z}), as
  * docs/protocol.md promises. Every event carries one, so the text up to the second is formatted
- * once per second and reused; the result is the same as {@link #ISO_MILLIS}'s.
+ * once per second and reused (the last two seconds: a record often carries the times of two
+ * neighbouring seconds); the result is the same as {@link #ISO_MILLIS}'s.
  */
 public final class Timestamps {
 
@@ -18,6 +19,7 @@ public final class Timestamps {
     }
 
     private static volatile Second last = new Second(Long.MIN_VALUE, "");
+    private static volatile Second before = last;
 
     private Timestamps() {
     }
@@ -27,11 +29,15 @@ public final class Timestamps {
         long epochSecond = instant.getEpochSecond();
         Second second = last;
         if (second.epochSecond() != epochSecond) {
+            second = before;
+        }
+        if (second.epochSecond() != epochSecond) {
             String full = ISO_MILLIS.format(Instant.ofEpochSecond(epochSecond));
             if (full.length() != 24) {
                 return ISO_MILLIS.format(instant);
             }
             second = new Second(epochSecond, full.substring(0, 20));
+            before = last;
             last = second;
         }
         int millis = instant.getNano() / 1_000_000;

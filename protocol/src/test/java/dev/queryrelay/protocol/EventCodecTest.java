@@ -96,6 +96,15 @@ class EventCodecTest {
     }
 
     @Test
+    void timestampsOfSecondsTakenInTurnAreEachTheirOwn() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals("2026-11-24T10:00:59.999Z", Timestamps.format(Instant.parse("2026-11-24T10:00:59.999Z")));
+            assertEquals("2026-11-24T10:01:00.001Z", Timestamps.format(Instant.parse("2026-11-24T10:01:00.001Z")));
+            assertEquals("2026-11-24T10:02:00.500Z", Timestamps.format(Instant.parse("2026-11-24T10:02:00.500Z")));
+        }
+    }
+
+    @Test
     void timestampsMatchTheJdkFormatterAcrossSeconds() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(42);
         Instant base = Instant.parse("2026-11-24T23:59:58Z");

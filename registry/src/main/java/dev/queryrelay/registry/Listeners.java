@@ -21,21 +21,23 @@ final class Listeners {
     }
 
     void transition(QuerySnapshot snapshot) {
-        each(snapshot.queryId(), snapshot.status().name(), listener -> listener.onTransition(snapshot));
+        each(snapshot.queryId(), snapshot.status(), listener -> listener.onTransition(snapshot));
     }
 
     void page(QueryPage page) {
-        each(page.queryId(), "page " + page.page(), listener -> listener.onPage(page));
+        each(page.queryId(), page.page(), listener -> listener.onPage(page));
     }
 
-    private void each(String queryId, String event, Consumer<QueryListener> call) {
+    /** {@code event} is what is delivered, for the log: a status, or a page number. */
+    private void each(String queryId, Object event, Consumer<QueryListener> call) {
         MDC.put("query_id", queryId);
         try {
             for (QueryListener listener : listeners) {
                 try {
                     call.accept(listener);
                 } catch (RuntimeException e) {
-                    log.error("listener {} failed on {} of query {}", listener, event, queryId, e);
+                    log.error("listener {} failed on {} of query {}", listener,
+                            event instanceof Integer page ? "page " + page : event, queryId, e);
                 }
             }
         } finally {

@@ -197,7 +197,7 @@ final class WarehouseCalls {
     /** One call on a pool thread that its deadline may expire; its monitor guards its fields. */
     private final class BoundedCall<T> extends Deadlines.Entry implements Runnable {
         private final String operation;
-        private final String what;
+        private final String subject;
         private final Supplier<T> call;
         private final Consumer<T> late;
         private final long handedOverAt = System.nanoTime();
@@ -208,7 +208,7 @@ final class WarehouseCalls {
 
         BoundedCall(String operation, String subject, Supplier<T> call, Consumer<T> late) {
             this.operation = operation;
-            this.what = operation + " " + subject;
+            this.subject = subject;
             this.call = call;
             this.late = late;
         }
@@ -257,7 +257,7 @@ final class WarehouseCalls {
                 observe(operation, handedOverAt, failure);
             }
             if (tooLate) {
-                log.info("warehouse call {} returned {} after its deadline of {} ms", what,
+                log.info("warehouse call {} {} returned {} after its deadline of {} ms", operation, subject,
                         failure == null ? "a result" : "an error (" + Errors.describe(failure) + ")", deadline.toMillis());
                 if (failure == null && late != null) {
                     late.accept(value);
@@ -281,10 +281,10 @@ final class WarehouseCalls {
                     caller.interrupt();
                 }
             }
-            log.warn("warehouse call {} did not return within {} ms; it counts as a retryable timeout", what,
+            log.warn("warehouse call {} {} did not return within {} ms; it counts as a retryable timeout", operation, subject,
                     deadline.toMillis());
             QueryRelayException timeout = new QueryRelayException(ErrorType.TIMEOUT,
-                    "warehouse call " + what + " did not return within " + deadline.toMillis() + " ms", true, null);
+                    "warehouse call " + operation + " " + subject + " did not return within " + deadline.toMillis() + " ms", true, null);
             observe(operation, handedOverAt, timeout);
             if (!execute(() -> result.completeExceptionally(timeout))) {
                 result.completeExceptionally(timeout);

@@ -19,16 +19,15 @@ final class LatestByKey {
     private record Key(String topic, String key) {
     }
 
-    private final Map<Key, Outbox.Held> held = new LinkedHashMap<>();
+    /** In the order of the last put per key (access order: a put of a key held moves it last). */
+    private final Map<Key, Outbox.Held> held = new LinkedHashMap<>(16, 0.75f, true);
     /** Every topic a record was ever held for: a record of another topic never replaces one. */
     private final Set<String> topics = new HashSet<>();
 
     /** Holds {@code record}, replacing the record held with its topic and key. */
     void put(Outbox.Held record) {
         topics.add(record.topic());
-        Key key = new Key(record.topic(), record.key());
-        held.remove(key);
-        held.put(key, record);
+        held.put(new Key(record.topic(), record.key()), record);
     }
 
     /** The record held with the topic and key of {@code outgoing}, no longer held; or null. */

@@ -27,7 +27,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -97,7 +96,7 @@ final class Outbox implements Runnable, AutoCloseable {
     private final Map<String, String> mdc;
     private final OwnershipLease lease;
     private final CommitPacing pacing;
-    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final Inbox<Item> queue = new Inbox<>();
     private final List<Outgoing> uncommitted = new ArrayList<>();
     private final LatestByKey latest = new LatestByKey();
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -184,7 +183,7 @@ final class Outbox implements Runnable, AutoCloseable {
     public void run() {
         mdc.forEach(MDC::put);
         try {
-            while (!closing || !queue.isEmpty()) {
+            while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
                 Item item = queue.poll(pacing.waitMillis(!offsets.isEmpty(), mustReplay, backoffMillis),
                         TimeUnit.MILLISECONDS);
                 for (; item != null; item = queue.poll()) {
@@ -194,11 +193,10 @@ final class Outbox implements Runnable, AutoCloseable {
                     commit();
                 }
             }
-            if (inTransaction || !uncommitted.isEmpty() || !latest.isEmpty()) {
+            if (!Thread.currentThread().isInterrupted()
+                    && (inTransaction || !uncommitted.isEmpty() || !latest.isEmpty())) {
                 commit();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("the publisher thread failed; nothing more is published", e);
         }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The worker's record of its queries in the compacted state topic (keyed by query id, in the
@@ -44,7 +45,16 @@ final class StateStore {
      */
     void transition(QuerySnapshot snapshot, Ownership.Owned owned) {
         QueryState state = QueryState.of(snapshot, worker, null, owned.submitJson());
-        outbox.sendLatest(new Outbox.Held(topic, owned.partition(), snapshot.queryId(), owned.partition(), state::toJson));
+        // a query's last state is always written: encoded here, off the outbox's thread; an earlier
+        // one only when no later one replaces it before the commit, so there, and only then
+        Supplier<byte[]> value;
+        if (snapshot.status().isTerminal()) {
+            byte[] json = state.toJson();
+            value = () -> json;
+        } else {
+            value = state::toJson;
+        }
+        outbox.sendLatest(new Outbox.Held(topic, owned.partition(), snapshot.queryId(), owned.partition(), value));
         if (snapshot.status().isTerminal()) {
             ownership.release(snapshot.queryId());
         }
