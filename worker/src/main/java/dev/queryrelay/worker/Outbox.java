@@ -50,6 +50,8 @@ final class Outbox implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Outbox.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final long MAX_BACKOFF_MILLIS = 1_000;
+    /** Items taken in a row at most before a due commit: a steady stream must not hold the commit back. */
+    private static final int MAX_TAKEN_BEFORE_COMMIT = 256;
 
     /**
      * A record to publish. {@code partition} is the number of the command partition the record
@@ -186,8 +188,9 @@ final class Outbox implements Runnable, AutoCloseable {
             while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
                 Item item = queue.poll(pacing.waitMillis(!offsets.isEmpty(), mustReplay, backoffMillis),
                         TimeUnit.MILLISECONDS);
-                for (; item != null; item = queue.poll()) {
+                for (int taken = 1; item != null; taken++) {
                     accept(item);
+                    item = taken < MAX_TAKEN_BEFORE_COMMIT ? queue.poll() : null;
                 }
                 if (pacing.due(!offsets.isEmpty(), mustReplay)) {
                     commit();
