@@ -85,7 +85,8 @@ public final class WorkerConfig extends AbstractConfig {
             .define(WORKER_ID, Type.STRING, defaultWorkerId(), new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "This worker's id, published in every status event. Default: host name and process id.")
             .define(MAX_IN_FLIGHT, Type.INT, 1000, Range.atLeast(1), Importance.MEDIUM,
-                    "Queries in flight at most; at the cap the worker pauses the submit topic (cancels still flow).")
+                    "Queries in flight at most; a submit read at the cap is held back and the worker pauses the submit "
+                            + "topic until a query ends (cancels still flow).")
             .define(PAGE_MAX_BYTES, Type.INT, 900_000, Range.between(1024, 100_000_000), Importance.MEDIUM,
                     "Byte bound of one result page; keep it below the broker's message.max.bytes and the producer's "
                             + "max.request.size.")
