@@ -213,6 +213,11 @@ final class WarehouseCalls {
             this.late = late;
         }
 
+        /** What the logs call this call (built only when logged: not on every call). */
+        private String describe() {
+            return "warehouse call " + operation + " " + subject;
+        }
+
         /** Makes this call, then the calls made while its answer was handled, in order, on this thread. */
         @Override
         public void run() {
@@ -257,7 +262,7 @@ final class WarehouseCalls {
                 observe(operation, handedOverAt, failure);
             }
             if (tooLate) {
-                log.info("warehouse call {} {} returned {} after its deadline of {} ms", operation, subject,
+                log.info("{} returned {} after its deadline of {} ms", describe(),
                         failure == null ? "a result" : "an error (" + Errors.describe(failure) + ")", deadline.toMillis());
                 if (failure == null && late != null) {
                     late.accept(value);
@@ -281,10 +286,9 @@ final class WarehouseCalls {
                     caller.interrupt();
                 }
             }
-            log.warn("warehouse call {} {} did not return within {} ms; it counts as a retryable timeout", operation, subject,
-                    deadline.toMillis());
-            QueryRelayException timeout = new QueryRelayException(ErrorType.TIMEOUT,
-                    "warehouse call " + operation + " " + subject + " did not return within " + deadline.toMillis() + " ms", true, null);
+            String timedOut = describe() + " did not return within " + deadline.toMillis() + " ms";
+            log.warn("{}; it counts as a retryable timeout", timedOut);
+            QueryRelayException timeout = new QueryRelayException(ErrorType.TIMEOUT, timedOut, true, null);
             observe(operation, handedOverAt, timeout);
             if (!execute(() -> result.completeExceptionally(timeout))) {
                 result.completeExceptionally(timeout);

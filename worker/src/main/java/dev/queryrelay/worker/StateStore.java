@@ -45,17 +45,13 @@ final class StateStore {
      */
     void transition(QuerySnapshot snapshot, Ownership.Owned owned) {
         QueryState state = QueryState.of(snapshot, worker, null, owned.submitJson());
+        boolean last = snapshot.status().isTerminal();
         // a query's last state is always written: encoded here, off the outbox's thread; an earlier
         // one only when no later one replaces it before the commit, so there, and only then
-        Supplier<byte[]> value;
-        if (snapshot.status().isTerminal()) {
-            byte[] json = state.toJson();
-            value = () -> json;
-        } else {
-            value = state::toJson;
-        }
+        byte[] json = last ? state.toJson() : null;
+        Supplier<byte[]> value = last ? () -> json : state::toJson;
         outbox.sendLatest(new Outbox.Held(topic, owned.partition(), snapshot.queryId(), owned.partition(), value));
-        if (snapshot.status().isTerminal()) {
+        if (last) {
             ownership.release(snapshot.queryId());
         }
     }
@@ -76,11 +72,8 @@ final class StateStore {
     }
 
     private void send(String queryId, int partition, QueryState state, Runnable onCommit) {
-        outbox.send(record(queryId, partition, state), partition, onCommit);
-    }
-
-    private ProducerRecord<byte[], byte[]> record(String queryId, int partition, QueryState state) {
-        return new ProducerRecord<>(topic, partition, queryId.getBytes(StandardCharsets.UTF_8), state.toJson());
+        outbox.send(new ProducerRecord<>(topic, partition, queryId.getBytes(StandardCharsets.UTF_8), state.toJson()),
+                partition, onCommit);
     }
 
     /** The latest committed state of every query of one partition, read from the beginning to the current end. */
