@@ -9,7 +9,10 @@ import org.slf4j.MDC;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Calls every listener in turn, isolating each: one that throws is logged and the others still run. */
+/**
+ * Calls every listener in turn, isolating each: one that throws is logged and the others still run.
+ * While INFO is logged, a listener's log lines carry the query's id ({@code query_id} in the MDC).
+ */
 final class Listeners {
 
     private static final Logger log = LoggerFactory.getLogger(Listeners.class);
@@ -30,7 +33,10 @@ final class Listeners {
 
     /** {@code event} is what is delivered, for the log: a status, or a page number. */
     private void each(String queryId, Object event, Consumer<QueryListener> call) {
-        MDC.put("query_id", queryId);
+        boolean tagged = log.isInfoEnabled();
+        if (tagged) {
+            MDC.put("query_id", queryId);
+        }
         try {
             for (QueryListener listener : listeners) {
                 try {
@@ -41,7 +47,9 @@ final class Listeners {
                 }
             }
         } finally {
-            MDC.remove("query_id");
+            if (tagged) {
+                MDC.remove("query_id");
+            }
         }
     }
 }

@@ -117,7 +117,7 @@ final class QueryLifecycle {
             }
             providerQueryId = id;
             startedAt = clock.instant();
-            publish(QueryStatus.RUNNING, null);
+            publish(QueryStatus.RUNNING, null, startedAt);
         }
         events.deliver();
         return true;
@@ -319,8 +319,11 @@ final class QueryLifecycle {
 
     /** Sets the published status and queues its event (called with the lock held). */
     private QuerySnapshot publish(QueryStatus next, ErrorInfo failure) {
+        return publish(next, failure, clock.instant());
+    }
+
+    private QuerySnapshot publish(QueryStatus next, ErrorInfo failure, Instant now) {
         QueryStatus previous = seq == 0 ? null : status;
-        Instant now = clock.instant();
         status = next;
         updatedAt = now;
         seq++;
