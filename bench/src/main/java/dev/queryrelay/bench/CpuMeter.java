@@ -2,6 +2,7 @@ package dev.queryrelay.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -57,13 +58,50 @@ final class CpuMeter {
         return out + " µs CPU/command";
     }
 
+    /**
+     * CPU ticks spent so far by the JIT compiler threads ({@code C1/C2 CompilerThread}) of every
+     * process: how a warm-up tells that the code on the measured path is compiled.
+     */
+    long compilerTicks() {
+        long total = 0;
+        for (long pid : pids.values()) {
+            total += compilerTicks(pid);
+        }
+        return total;
+    }
+
+    private static long compilerTicks(long pid) {
+        long total = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    total += ticksOf(stat);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the threads of process " + pid, e);
+        }
+        return total;
+    }
+
     static long ticks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the CPU time of process " + pid, e);
         }
+    }
+
+    /** utime + stime of a {@code /proc/.../stat} line. */
+    private static long ticksOf(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }
