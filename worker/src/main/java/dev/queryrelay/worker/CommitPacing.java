@@ -4,17 +4,24 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * When the {@link Outbox} commits: at once (but at most every {@link #MAX_SPACING_MILLIS}) when
- * something waits for a commit (a page's window), an interval after the first other change, and
- * when the ownership lease needs renewing, by an empty transaction if nothing else commits. Under
- * load commits follow each other, each carrying what arrived during the previous one. Used by the
- * outbox's thread only.
+ * When the {@link Outbox} commits: when something waits for a commit (a page's window), once
+ * {@link #MAX_SPACING_MILLIS} passed since the previous commit began, or sooner (but at least
+ * {@link #MIN_SPACING_WHEN_QUIET_MILLIS} after it) once nothing new arrived for {@link #QUIET_MILLIS}:
+ * a burst of work is committed as soon as it is done instead of waiting out the spacing, while a
+ * steady stream still commits at most every {@link #MAX_SPACING_MILLIS}; an interval after the
+ * first other change; and when the ownership lease needs renewing, by an empty transaction if
+ * nothing else commits. Under load commits follow each other, each carrying what arrived during
+ * the previous one. Used by the outbox's thread only.
  */
 final class CommitPacing {
 
     static final long IDLE_WAKE_UP_MILLIS = 1_000;
     /** Every commit costs the broker a marker in each partition it wrote to: at most this often when awaited. */
     static final long MAX_SPACING_MILLIS = 20;
+    /** How long nothing new arrives before an awaited commit need not wait out {@link #MAX_SPACING_MILLIS}. */
+    static final long QUIET_MILLIS = 2;
+    /** The shortest spacing of two commits, when the outbox is quiet. */
+    static final long MIN_SPACING_WHEN_QUIET_MILLIS = 5;
 
     private final Duration interval;
     private final OwnershipLease lease;
@@ -24,6 +31,8 @@ final class CommitPacing {
     private boolean awaited;
     /** When the last commit began. */
     private long lastCommitAt;
+    /** When the outbox last took something from its queue. */
+    private long lastActiveAt;
 
     CommitPacing(Duration interval, OwnershipLease lease) {
         this.interval = interval;
@@ -36,6 +45,11 @@ final class CommitPacing {
             dirtySince = lease.now();
         }
         awaited |= waitedFor;
+    }
+
+    /** The outbox took something from its queue just now. */
+    void active() {
+        lastActiveAt = lease.now();
     }
 
     /** A commit begins now; returns its start ({@link OwnershipLease#now()}). */
@@ -59,7 +73,9 @@ final class CommitPacing {
             return backoffMillis;
         }
         if (awaited) {
-            return Math.max(0, minSpacingMillis() - millisSince(lastCommitAt));
+            long sinceCommit = millisSince(lastCommitAt);
+            long untilQuiet = Math.max(quietSpacingMillis() - sinceCommit, QUIET_MILLIS - millisSince(lastActiveAt));
+            return Math.max(0, Math.min(minSpacingMillis() - sinceCommit, untilQuiet));
         }
         if (dirtySince >= 0) {
             return Math.max(0, interval.toMillis() - millisSince(dirtySince));
@@ -76,7 +92,9 @@ final class CommitPacing {
             return true;
         }
         if (awaited) {
-            return millisSince(lastCommitAt) >= minSpacingMillis();
+            long sinceCommit = millisSince(lastCommitAt);
+            return sinceCommit >= minSpacingMillis()
+                    || sinceCommit >= quietSpacingMillis() && millisSince(lastActiveAt) >= QUIET_MILLIS;
         }
         if (dirtySince >= 0) {
             return millisSince(dirtySince) >= interval.toMillis();
@@ -87,6 +105,10 @@ final class CommitPacing {
     /** A fifth of the interval, at most {@link #MAX_SPACING_MILLIS}. */
     private long minSpacingMillis() {
         return Math.min(MAX_SPACING_MILLIS, interval.toMillis() / 5);
+    }
+
+    private long quietSpacingMillis() {
+        return Math.min(MIN_SPACING_WHEN_QUIET_MILLIS, minSpacingMillis());
     }
 
     private long millisSince(long nanos) {

@@ -188,6 +188,9 @@ final class Outbox implements Runnable, AutoCloseable {
             while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
                 Item item = queue.poll(pacing.waitMillis(!offsets.isEmpty(), mustReplay, backoffMillis),
                         TimeUnit.MILLISECONDS);
+                if (item != null) {
+                    pacing.active();
+                }
                 for (int taken = 1; item != null; taken++) {
                     accept(item);
                     item = taken < MAX_TAKEN_BEFORE_COMMIT ? queue.poll() : null;
