@@ -2,10 +2,11 @@ package dev.queryrelay.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,7 +17,7 @@ import java.util.Objects;
 final class CpuMeter {
 
     /** Linux clock ticks per second ({@code getconf CLK_TCK}), 100 on every common kernel. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    static final double TICKS_PER_SECOND = 100.0;
 
     private final Map<String, Long> pids = new LinkedHashMap<>();
     private final Map<String, Long> startTicks = new LinkedHashMap<>();
@@ -39,6 +40,11 @@ final class CpuMeter {
         pids.forEach((name, pid) -> seconds.put(name, (ticks(pid) - startTicks.get(name)) / TICKS_PER_SECOND));
     }
 
+    /** The processes measured. */
+    Collection<Long> pids() {
+        return List.copyOf(pids.values());
+    }
+
     /** CPU seconds of each process in the window. */
     Map<String, Double> seconds() {
         return Map.copyOf(seconds);
@@ -58,39 +64,6 @@ final class CpuMeter {
         return out + " µs CPU/command";
     }
 
-    /**
-     * CPU ticks spent so far by the JIT compiler threads ({@code C1/C2 CompilerThread}) of every
-     * process: how a warm-up tells that the code on the measured path is compiled.
-     */
-    long compilerTicks() {
-        long total = 0;
-        for (long pid : pids.values()) {
-            total += compilerTicks(pid);
-        }
-        return total;
-    }
-
-    private static long compilerTicks(long pid) {
-        long total = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException e) {
-                    continue; // the thread ended meanwhile
-                }
-                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                    total += ticksOf(stat);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the threads of process " + pid, e);
-        }
-        return total;
-    }
-
     static long ticks(long pid) {
         try {
             return ticksOf(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
@@ -99,8 +72,8 @@ final class CpuMeter {
         }
     }
 
-    /** utime + stime of a {@code /proc/.../stat} line. */
-    private static long ticksOf(String stat) {
+    /** utime + stime of a {@code /proc/PID/stat} or {@code /proc/PID/task/TID/stat} line. */
+    static long ticksOf(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }

@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The engine alone, no Kafka: instant mock queries through {@link QueryRegistry}'s public API in a
  * closed loop (OUTSTANDING queries in flight), reporting queries/s and the process's CPU per query
- * after a warm-up of at least 5 s that lasts until the JIT is quiet (under 50 ms of compiling in
- * 2 s, at most 60 s in all), so that the engine with more code to compile is not measured while
- * it is still being compiled. It uses only API that the engine has had since its first version, so the
+ * after a warm-up of at least 5 s that lasts until the JIT is quiet ({@link JitWatch}, at most
+ * 30 s), so that an engine with more code to compile is not measured while it is still being
+ * compiled. It uses only API that the engine has had since its first version, so the
  * same file compiles against an older registry to compare engines (docs/performance.md):
  *
  * <pre>
@@ -53,27 +53,28 @@ public final class EngineLoop {
         }).maxFinished(10_000).build();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        JitWatch jit = new JitWatch(List.of(ProcessHandle.current().pid()));
         long startedAt = System.nanoTime();
-        long warmedUpAt = startedAt + 5_000_000_000L;
-        long compiledMillis = jit.getTotalCompilationTime();
+        long minWarmup = 5_000_000_000L;
+        long lookAt = startedAt + minWarmup - JitWatch.LOOK_EVERY.toNanos();
+        boolean baselined = false;
         long endAt = Long.MAX_VALUE;
         long doneBefore = 0;
         long cpuBefore = 0;
         boolean measuring = false;
         for (long id = 0; ; id++) {
             long now = System.nanoTime();
-            if (!measuring && now >= warmedUpAt) {
-                long compiled = jit.getTotalCompilationTime();
-                if (compiled - compiledMillis < 50 || now - startedAt > 60_000_000_000L) {
+            if (!measuring && now >= lookAt) {
+                boolean quiet = jit.quietSinceLastLook();
+                if (baselined && (quiet || now - startedAt >= minWarmup * JitWatch.MAX_WARMUP_FACTOR)) {
                     measuring = true;
                     doneBefore = done.get();
                     cpuBefore = os.getProcessCpuTime();
                     endAt = now + seconds * 1_000_000_000L;
                     System.out.printf("warm-up: %.0f s%n", (now - startedAt) / 1e9);
                 } else {
-                    compiledMillis = compiled;
-                    warmedUpAt = now + 2_000_000_000L;
+                    baselined = true;
+                    lookAt = now + JitWatch.LOOK_EVERY.toNanos();
                 }
             }
             if (now >= endAt) {

@@ -19,12 +19,7 @@ final class LoadGenerator implements AutoCloseable {
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
     static final int MAX_BACKLOG_SECONDS = 5;
-    /** How often a closed loop's warm-up looks at the JIT compilers once its minimum has passed. */
-    static final long JIT_CHECK_NANOS = 2_000_000_000L;
-    /** Compiler CPU ticks (10 ms each) of all measured processes in one check that count as quiet: 5% of a core. */
-    static final long JIT_QUIET_TICKS = 10;
-    /** The longest a closed loop's warm-up waits for the JIT beyond its minimum. */
-    static final long MAX_EXTRA_WARMUP_NANOS = 50_000_000_000L;
+
 
     private final KafkaProducer<String, byte[]> producer;
     private final AtomicLong failures = new AtomicLong();
@@ -54,19 +49,19 @@ final class LoadGenerator implements AutoCloseable {
     }
 
     /**
-     * Keeps {@code window} commands outstanding; the rate is measured after the warm-up. The warm-up
-     * lasts {@code warmup} and then until the JIT compilers of the processes in {@code cpu} are
-     * quiet ({@link #JIT_QUIET_TICKS} in {@link #JIT_CHECK_NANOS}), at most {@link #MAX_EXTRA_WARMUP_NANOS}
-     * longer: a measuring window that starts while hot code is still being compiled counts the
-     * compiler's CPU and the slower code against the subject, which a long-running process does not pay.
+     * Keeps {@code window} commands outstanding; the rate is measured after the warm-up, which lasts
+     * {@code warmup} and then until the JIT compilers of the processes in {@code cpu} are quiet
+     * ({@link JitWatch}), at most {@link JitWatch#MAX_WARMUP_FACTOR} times {@code warmup}.
      */
     Throughput closedLoop(String topic, Tracker tracker, LongFunction<byte[]> payload, int window, Duration warmup,
                           Duration measure, CpuMeter cpu) throws InterruptedException {
         Semaphore permits = new Semaphore(window);
         tracker.onComplete(permits::release);
         long start = System.nanoTime();
-        long quietCheckAt = start + warmup.toNanos();
-        long lastCompilerTicks = cpu.compilerTicks();
+        JitWatch jit = new JitWatch(cpu.pids());
+        long lookAt = start + Math.max(0, warmup.minus(JitWatch.LOOK_EVERY).toNanos());
+        boolean baselined = false;
+        long maxWarmup = warmup.toNanos() * JitWatch.MAX_WARMUP_FACTOR;
         long end = Long.MAX_VALUE;
         long index = 0;
         long firstMeasured = -1;
@@ -74,11 +69,9 @@ final class LoadGenerator implements AutoCloseable {
         long windowStart = 0;
         while (true) {
             long now = System.nanoTime();
-            if (firstMeasured < 0 && now >= quietCheckAt) {
-                long compilerTicks = cpu.compilerTicks();
-                boolean quiet = compilerTicks - lastCompilerTicks <= JIT_QUIET_TICKS;
-                lastCompilerTicks = compilerTicks;
-                if (quiet || now - start >= warmup.toNanos() + MAX_EXTRA_WARMUP_NANOS) {
+            if (firstMeasured < 0 && now >= lookAt) {
+                boolean quiet = jit.quietSinceLastLook();
+                if (baselined && (quiet || now - start >= maxWarmup)) {
                     firstMeasured = index;
                     completedAtStart = tracker.completed();
                     windowStart = now;
@@ -86,7 +79,8 @@ final class LoadGenerator implements AutoCloseable {
                     tracker.measure(firstMeasured, Long.MAX_VALUE);
                     cpu.start();
                 } else {
-                    quietCheckAt = now + JIT_CHECK_NANOS;
+                    baselined = true;
+                    lookAt = now + JitWatch.LOOK_EVERY.toNanos();
                 }
             }
             if (now >= end) {
@@ -107,8 +101,7 @@ final class LoadGenerator implements AutoCloseable {
         drain(tracker, index);
         tracker.onComplete(null);
         return new Throughput(completions / seconds, completions, seconds, LatencySummary.of(tracker.takeLatencies()),
-                String.format("%s (warm-up %.0f s)", cpu.perCommand(completions), (windowStart - start) / 1e9),
-                (windowStart - start) / 1e9);
+                String.format("%s (warm-up %.0f s)", cpu.perCommand(completions), (windowStart - start) / 1e9));
     }
 
     /**

@@ -105,7 +105,7 @@ final class RateScenarios {
                     null, null);
             report.row("1", "worker: CPU in that loop", worker.cpu(), null, null, null, null);
             report.row("2", "worker: submit→SUCCEEDED at " + Report.rate(rate) + " (--rate)", latency.format(), null,
-                    null, "p99 < 50 ms", Report.met(!latency.overloaded() && latency.latency().p99() < 50));
+                    null, null, null);
             report.row("2", "CPU at " + Report.rate(rate) + ": worker", latency.cpu(), null, null, null, null);
         }
     }

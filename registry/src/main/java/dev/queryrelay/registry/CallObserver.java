@@ -28,8 +28,7 @@ public interface CallObserver {
 
     /**
      * One attempt of {@code operation} (one of the constants above) ended after {@code took},
-     * counted from its hand-off to the warehouse pool (for a call made while a pool thread handled the
-     * previous call's answer, a query's next step, from that answer): {@code failure} is null when it returned
+     * counted from its hand-off to the warehouse pool: {@code failure} is null when it returned
      * normally, else what it threw, or the retryable {@code TIMEOUT} error when it passed its deadline.
      */
     void callEnded(String operation, Duration took, Throwable failure);

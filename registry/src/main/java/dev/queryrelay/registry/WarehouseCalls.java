@@ -49,8 +49,6 @@ final class WarehouseCalls {
     private static final class FollowUps {
         final ArrayDeque<BoundedCall<?>> calls = new ArrayDeque<>();
         boolean draining;
-        /** When the call whose answer this thread handles returned: the hand-off time of the calls it makes meanwhile. */
-        long answeredAt;
     }
 
     private WarehouseCalls(ExecutorService pool, Scheduler scheduler, Retry retry, Deadlines deadlines,
@@ -154,10 +152,9 @@ final class WarehouseCalls {
      * {@code operation} is a {@link CallObserver} constant, {@code subject} what it is about (for logs).
      */
     <T> CompletableFuture<T> once(String operation, String subject, Supplier<T> call, Consumer<T> late) {
-        FollowUps here = followUps.get();
-        BoundedCall<T> bounded = new BoundedCall<>(operation, subject, call, late,
-                here.draining ? here.answeredAt : System.nanoTime());
+        BoundedCall<T> bounded = new BoundedCall<>(operation, subject, call, late);
         deadlines.add(bounded);
+        FollowUps here = followUps.get();
         if (here.draining && !pool.isShutdown()) {
             here.calls.add(bounded);
             return bounded.result;
@@ -189,9 +186,9 @@ final class WarehouseCalls {
         return pool;
     }
 
-    private void observe(String operation, long since, long until, Throwable failure) {
+    private void observe(String operation, long since, Throwable failure) {
         try {
-            observer.callEnded(operation, Duration.ofNanos(until - since), failure);
+            observer.callEnded(operation, Duration.ofNanos(System.nanoTime() - since), failure);
         } catch (RuntimeException e) {
             log.warn("the call observer failed: {}", e.toString());
         }
@@ -203,15 +200,14 @@ final class WarehouseCalls {
         private final String subject;
         private final Supplier<T> call;
         private final Consumer<T> late;
-        private final long handedOverAt;
+        private final long handedOverAt = System.nanoTime();
         final CompletableFuture<T> result = new CompletableFuture<>();
         private Thread caller;
         private boolean expired;
         private boolean returned;
 
-        BoundedCall(String operation, String subject, Supplier<T> call, Consumer<T> late, long handedOverAt) {
+        BoundedCall(String operation, String subject, Supplier<T> call, Consumer<T> late) {
             this.operation = operation;
-            this.handedOverAt = handedOverAt;
             this.subject = subject;
             this.call = call;
             this.late = late;
@@ -228,9 +224,9 @@ final class WarehouseCalls {
             FollowUps next = followUps.get();
             next.draining = true;
             try {
-                makeCall(next);
+                makeCall();
                 while (!next.calls.isEmpty() && !pool.isShutdown()) {
-                    next.calls.poll().makeCall(next);
+                    next.calls.poll().makeCall();
                 }
             } finally {
                 next.draining = false;
@@ -240,7 +236,7 @@ final class WarehouseCalls {
             }
         }
 
-        private void makeCall(FollowUps here) {
+        private void makeCall() {
             synchronized (this) {
                 if (expired) {
                     return;
@@ -262,9 +258,8 @@ final class WarehouseCalls {
                 Thread.interrupted(); // an expiry's interrupt is for the call only
             }
             deadlines.remove(this);
-            here.answeredAt = System.nanoTime();
             if (!tooLate) {
-                observe(operation, handedOverAt, here.answeredAt, failure);
+                observe(operation, handedOverAt, failure);
             }
             if (tooLate) {
                 log.info("{} returned {} after its deadline of {} ms", describe(),
@@ -294,7 +289,7 @@ final class WarehouseCalls {
             String timedOut = describe() + " did not return within " + deadline.toMillis() + " ms";
             log.warn("{}; it counts as a retryable timeout", timedOut);
             QueryRelayException timeout = new QueryRelayException(ErrorType.TIMEOUT, timedOut, true, null);
-            observe(operation, handedOverAt, System.nanoTime(), timeout);
+            observe(operation, handedOverAt, timeout);
             if (!execute(() -> result.completeExceptionally(timeout))) {
                 result.completeExceptionally(timeout);
             }

@@ -31,7 +31,7 @@ final class CommitPacing {
     private boolean awaited;
     /** When the last commit began. */
     private long lastCommitAt;
-    /** When the outbox last took something from its queue. */
+    /** When the outbox last finished taking what its queue held. */
     private long lastActiveAt;
 
     CommitPacing(Duration interval, OwnershipLease lease) {
@@ -47,7 +47,7 @@ final class CommitPacing {
         awaited |= waitedFor;
     }
 
-    /** The outbox took something from its queue just now. */
+    /** The outbox has just finished taking what its queue held (at least one item). */
     void active() {
         lastActiveAt = lease.now();
     }

@@ -29,7 +29,7 @@ public final class KafkaSettings {
      * and read_committed readers of its partitions wait for it at most this long.
      */
     static final int TRANSACTION_TIMEOUT_MS = 10_000;
-    /** The transactional producer's linger: the shortest spacing of two commits ({@link CommitPacing#MAX_SPACING_MILLIS}). */
+    /** The transactional producer's linger: the spacing of two commits under a steady stream ({@link CommitPacing#MAX_SPACING_MILLIS}). */
     static final long TRANSACTIONAL_LINGER_MS = CommitPacing.MAX_SPACING_MILLIS;
     /**
      * How long the broker holds the command consumer's fetch when there is nothing new (Kafka's

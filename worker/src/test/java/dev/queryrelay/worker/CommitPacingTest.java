@@ -66,6 +66,28 @@ class CommitPacingTest {
     }
 
     @Test
+    void aSparseStreamWaitedForCommitsEveryFiveMilliseconds() {
+        advance(3);
+        pacing.active();
+        pacing.changed(true);
+        advance(3);
+        pacing.active();
+        pacing.changed(true);
+        assertFalse(pacing.due(true, false), "6 ms after the last commit, but an event just came");
+        advance(CommitPacing.QUIET_MILLIS);
+        assertTrue(pacing.due(true, false));
+        lease.renew(pacing.committing());
+        pacing.clean();
+        advance(2);
+        pacing.active();
+        pacing.changed(true);
+        advance(CommitPacing.QUIET_MILLIS);
+        assertFalse(pacing.due(true, false), "quiet, but the last commit began 4 ms ago");
+        advance(1);
+        assertTrue(pacing.due(true, false));
+    }
+
+    @Test
     void aChangeNobodyWaitsForCommitsAfterTheIntervalEvenWhenQuiet() {
         pacing.active();
         pacing.changed(false);
