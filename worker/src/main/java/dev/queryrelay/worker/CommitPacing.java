@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * When the {@link Outbox} commits: when something waits for a commit (a page's window), once
  * {@link #MAX_SPACING_MILLIS} passed since the previous commit began, or sooner (but at least
- * {@link #MIN_SPACING_WHEN_QUIET_MILLIS} after it) once nothing new arrived for {@link #QUIET_MILLIS}:
+ * {@link #MIN_SPACING_WHEN_QUIET_MILLIS} after it) {@link #QUIET_MILLIS} after the outbox last began
+ * taking queued items (it found nothing new since, or took that long taking them):
  * a burst of work is committed as soon as it is done instead of waiting out the spacing, while a
  * steady stream still commits at most every {@link #MAX_SPACING_MILLIS}; an interval after the
  * first other change; and when the ownership lease needs renewing, by an empty transaction if
@@ -31,7 +32,7 @@ final class CommitPacing {
     private boolean awaited;
     /** When the last commit began. */
     private long lastCommitAt;
-    /** When the outbox last finished taking what its queue held. */
+    /** When the outbox last began taking what its queue held. */
     private long lastActiveAt;
 
     CommitPacing(Duration interval, OwnershipLease lease) {
@@ -47,7 +48,7 @@ final class CommitPacing {
         awaited |= waitedFor;
     }
 
-    /** The outbox has just finished taking what its queue held (at least one item). */
+    /** The outbox begins taking what its queue holds (at least one item). */
     void active() {
         lastActiveAt = lease.now();
     }

@@ -188,13 +188,12 @@ final class Outbox implements Runnable, AutoCloseable {
             while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
                 Item item = queue.poll(pacing.waitMillis(!offsets.isEmpty(), mustReplay, backoffMillis),
                         TimeUnit.MILLISECONDS);
-                boolean tookAny = item != null;
+                if (item != null) {
+                    pacing.active();
+                }
                 for (int taken = 1; item != null; taken++) {
                     accept(item);
                     item = taken < MAX_TAKEN_BEFORE_COMMIT ? queue.poll() : null;
-                }
-                if (tookAny) {
-                    pacing.active();
                 }
                 if (pacing.due(!offsets.isEmpty(), mustReplay)) {
                     commit();
