@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -53,29 +54,21 @@ public final class EngineLoop {
         }).maxFinished(10_000).build();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        JitWatch jit = new JitWatch(List.of(ProcessHandle.current().pid()));
         long startedAt = System.nanoTime();
-        long minWarmup = 5_000_000_000L;
-        long lookAt = startedAt + minWarmup - JitWatch.LOOK_EVERY.toNanos();
-        boolean baselined = false;
+        JitWatch.Warmup warmingUp = new JitWatch(List.of(ProcessHandle.current().pid()))
+                .warmup(startedAt, Duration.ofSeconds(5));
         long endAt = Long.MAX_VALUE;
         long doneBefore = 0;
         long cpuBefore = 0;
         boolean measuring = false;
         for (long id = 0; ; id++) {
             long now = System.nanoTime();
-            if (!measuring && now >= lookAt) {
-                boolean quiet = jit.quietSinceLastLook();
-                if (baselined && (quiet || now - startedAt >= minWarmup * JitWatch.MAX_WARMUP_FACTOR)) {
-                    measuring = true;
-                    doneBefore = done.get();
-                    cpuBefore = os.getProcessCpuTime();
-                    endAt = now + seconds * 1_000_000_000L;
-                    System.out.printf("warm-up: %.0f s%n", (now - startedAt) / 1e9);
-                } else {
-                    baselined = true;
-                    lookAt = now + JitWatch.LOOK_EVERY.toNanos();
-                }
+            if (!measuring && warmingUp.over(now)) {
+                measuring = true;
+                doneBefore = done.get();
+                cpuBefore = os.getProcessCpuTime();
+                endAt = now + seconds * 1_000_000_000L;
+                System.out.printf("warm-up: %.0f s%n", (now - startedAt) / 1e9);
             }
             if (now >= endAt) {
                 break;

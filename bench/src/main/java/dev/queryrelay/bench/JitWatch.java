@@ -47,6 +47,43 @@ final class JitWatch {
         return ticks / CpuMeter.TICKS_PER_SECOND * 1_000 <= QUIET.toMillis();
     }
 
+    /**
+     * A warm-up that lasts {@code minimum} and then until this watch finds the compilers quiet
+     * between two looks {@link #LOOK_EVERY} apart, at most {@link #MAX_WARMUP_FACTOR} times
+     * {@code minimum}; {@code startNanos} is when it began ({@link System#nanoTime()}).
+     */
+    Warmup warmup(long startNanos, Duration minimum) {
+        return new Warmup(startNanos, minimum.toNanos());
+    }
+
+    /** The state of one warm-up; see {@link #warmup}. */
+    final class Warmup {
+        private final long start;
+        private final long longest;
+        private long lookAt;
+        private boolean baselined;
+
+        private Warmup(long start, long minimum) {
+            this.start = start;
+            this.longest = minimum * MAX_WARMUP_FACTOR;
+            this.lookAt = start + Math.max(0, minimum - LOOK_EVERY.toNanos());
+        }
+
+        /** Whether the warm-up is over at {@code now}; looks at the compilers when a look is due. */
+        boolean over(long now) {
+            if (now < lookAt) {
+                return false;
+            }
+            boolean quiet = quietSinceLastLook();
+            if (baselined && (quiet || now - start >= longest)) {
+                return true;
+            }
+            baselined = true;
+            lookAt = now + LOOK_EVERY.toNanos();
+            return false;
+        }
+    }
+
     /** CPU ticks so far of every compiler thread, by "pid/tid". */
     private Map<String, Long> compilerTicks() {
         Map<String, Long> ticks = new HashMap<>();

@@ -58,10 +58,7 @@ final class LoadGenerator implements AutoCloseable {
         Semaphore permits = new Semaphore(window);
         tracker.onComplete(permits::release);
         long start = System.nanoTime();
-        JitWatch jit = new JitWatch(cpu.pids());
-        long lookAt = start + Math.max(0, warmup.minus(JitWatch.LOOK_EVERY).toNanos());
-        boolean baselined = false;
-        long maxWarmup = warmup.toNanos() * JitWatch.MAX_WARMUP_FACTOR;
+        JitWatch.Warmup warmingUp = new JitWatch(cpu.pids()).warmup(start, warmup);
         long end = Long.MAX_VALUE;
         long index = 0;
         long firstMeasured = -1;
@@ -69,19 +66,13 @@ final class LoadGenerator implements AutoCloseable {
         long windowStart = 0;
         while (true) {
             long now = System.nanoTime();
-            if (firstMeasured < 0 && now >= lookAt) {
-                boolean quiet = jit.quietSinceLastLook();
-                if (baselined && (quiet || now - start >= maxWarmup)) {
-                    firstMeasured = index;
-                    completedAtStart = tracker.completed();
-                    windowStart = now;
-                    end = now + measure.toNanos();
-                    tracker.measure(firstMeasured, Long.MAX_VALUE);
-                    cpu.start();
-                } else {
-                    baselined = true;
-                    lookAt = now + JitWatch.LOOK_EVERY.toNanos();
-                }
+            if (firstMeasured < 0 && warmingUp.over(now)) {
+                firstMeasured = index;
+                completedAtStart = tracker.completed();
+                windowStart = now;
+                end = now + measure.toNanos();
+                tracker.measure(firstMeasured, Long.MAX_VALUE);
+                cpu.start();
             }
             if (now >= end) {
                 cpu.stop();

@@ -19,7 +19,7 @@ final class CommitPacing {
     static final long IDLE_WAKE_UP_MILLIS = 1_000;
     /** Every commit costs the broker a marker in each partition it wrote to: at most this often when awaited. */
     static final long MAX_SPACING_MILLIS = 20;
-    /** How long nothing new arrives before an awaited commit need not wait out {@link #MAX_SPACING_MILLIS}. */
+    /** How long after the outbox last began taking queued items an awaited commit need not wait out {@link #MAX_SPACING_MILLIS}. */
     static final long QUIET_MILLIS = 2;
     /** The shortest spacing of two commits, when the outbox is quiet. */
     static final long MIN_SPACING_WHEN_QUIET_MILLIS = 5;
