@@ -57,7 +57,8 @@ final class EventPublisher implements QueryListener {
         if (owned == null) {
             return;
         }
-        outbox.send(keyed(statusTopic, snapshot.queryId(), codec.status(snapshot)), owned.partition(), null);
+        outbox.send(keyed(statusTopic, snapshot.queryId(), codec.status(snapshot)), owned.partition(),
+                snapshot.status().isTerminal() ? Outbox.AWAITED : null);
         state.transition(snapshot, owned);
         if (snapshot.status().isTerminal()) {
             pageWindows.remove(snapshot.queryId());

@@ -20,18 +20,18 @@ final class LatestByKey {
     }
 
     /** In the order of the last put per key (access order: a put of a key held moves it last). */
-    private final Map<Key, Outbox.Held> held = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Key, LatestRecord> held = new LinkedHashMap<>(16, 0.75f, true);
     /** Every topic a record was ever held for: a record of another topic never replaces one. */
     private final Set<String> topics = new HashSet<>();
 
     /** Holds {@code record}, replacing the record held with its topic and key. */
-    void put(Outbox.Held record) {
+    void put(LatestRecord record) {
         topics.add(record.topic());
         held.put(new Key(record.topic(), record.key()), record);
     }
 
     /** The record held with the topic and key of {@code outgoing}, no longer held; or null. */
-    Outbox.Held take(Outbox.Outgoing outgoing) {
+    LatestRecord take(OutboxRecord outgoing) {
         String topic = outgoing.record().topic();
         byte[] key = outgoing.record().key();
         if (held.isEmpty() || key == null || !topics.contains(topic)) {
@@ -41,8 +41,8 @@ final class LatestByKey {
     }
 
     /** Every record held, in the order they were last replaced; none is held afterwards. */
-    List<Outbox.Held> drain() {
-        List<Outbox.Held> all = new ArrayList<>(held.values());
+    List<LatestRecord> drain() {
+        List<LatestRecord> all = new ArrayList<>(held.values());
         held.clear();
         return all;
     }

@@ -16,20 +16,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -53,16 +51,6 @@ final class Outbox implements Runnable, AutoCloseable {
     /** Items taken in a row at most before a due commit: a steady stream must not hold the commit back. */
     private static final int MAX_TAKEN_BEFORE_COMMIT = 256;
 
-    /**
-     * A record to publish. {@code partition} is the number of the command partition the record
-     * belongs to (-1: none); {@code onCommit} runs on this thread once its transaction committed.
-     */
-    record Outgoing(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) implements Item {
-        Outgoing {
-            Objects.requireNonNull(record, "record");
-        }
-    }
-
     /** The offsets to commit next (every owned command partition) and the group metadata that fences them. */
     record Offsets(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) implements Item {
     }
@@ -73,33 +61,16 @@ final class Outbox implements Runnable, AutoCloseable {
     private record Purge(Set<Integer> partitions, Set<TopicPartition> offsets, CompletableFuture<Void> done) implements Item {
     }
 
-    /**
-     * A record of which only the last one per topic and key is sent, when its transaction commits:
-     * to {@code topic}'s partition {@code kafkaPartition}, keyed by {@code key} as UTF-8, its value
-     * encoded by {@code value} then; {@code partition} as in {@link Outgoing}.
-     */
-    record Held(String topic, int kafkaPartition, String key, int partition, Supplier<byte[]> value) implements Item {
-        Held {
-            Objects.requireNonNull(topic, "topic");
-            Objects.requireNonNull(key, "key");
-            Objects.requireNonNull(value, "value");
-        }
-
-        Outgoing encode() {
-            return new Outgoing(new ProducerRecord<>(topic, kafkaPartition, key.getBytes(StandardCharsets.UTF_8),
-                    value.get()), partition, null);
-        }
-    }
-
-    private sealed interface Item permits Outgoing, Held, Offsets, CommitRequest, Purge {
-    }
+    /** What other threads queue for the outbox's thread. */
+    sealed interface Item permits OutboxRecord, LatestRecord, Offsets, CommitRequest, Purge {}
 
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final Map<String, String> mdc;
     private final OwnershipLease lease;
     private final CommitPacing pacing;
+    private final BooleanSupplier settled;
     private final Inbox<Item> queue = new Inbox<>();
-    private final List<Outgoing> uncommitted = new ArrayList<>();
+    private final List<OutboxRecord> uncommitted = new ArrayList<>();
     private final LatestByKey latest = new LatestByKey();
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     private final Thread thread;
@@ -113,11 +84,16 @@ final class Outbox implements Runnable, AutoCloseable {
     final AtomicLong commits = new AtomicLong();
     final AtomicLong aborts = new AtomicLong();
 
+    /**
+     * {@code settled} tells whether the worker has nothing in progress (every command read is
+     * handled, every query ended): then an awaited commit need not wait for the outbox to be quiet.
+     */
     Outbox(Supplier<Producer<byte[], byte[]>> producers, OwnershipLease lease, Duration interval,
-           String threadName, Map<String, String> mdc) {
+           BooleanSupplier settled, String threadName, Map<String, String> mdc) {
         this.mdc = Map.copyOf(mdc);
         this.producers = producers;
         this.lease = lease;
+        this.settled = settled;
         this.pacing = new CommitPacing(interval, lease);
         this.producer = newProducer();
         this.thread = new Thread(this, threadName);
@@ -128,9 +104,12 @@ final class Outbox implements Runnable, AutoCloseable {
         thread.start();
     }
 
+    /** An {@code onCommit} that does nothing: it marks a record someone waits for (a query's terminal event). */
+    static final Runnable AWAITED = () -> { };
+
     /** Publishes a record in the current or next transaction; never blocks. */
     void send(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) {
-        queue.add(new Outgoing(record, partition, onCommit));
+        queue.add(new OutboxRecord(record, partition, onCommit));
     }
 
     /**
@@ -139,7 +118,7 @@ final class Outbox implements Runnable, AutoCloseable {
      * have seen it); never blocks. A record {@linkplain #send sent} with that topic and key first
      * sends the one held, so their order stays.
      */
-    void sendLatest(Held record) {
+    void sendLatest(LatestRecord record) {
         queue.add(record);
     }
 
@@ -191,11 +170,13 @@ final class Outbox implements Runnable, AutoCloseable {
                 if (item != null) {
                     pacing.active();
                 }
+                boolean drained = true;
                 for (int taken = 1; item != null; taken++) {
                     accept(item);
-                    item = taken < MAX_TAKEN_BEFORE_COMMIT ? queue.poll() : null;
+                    drained = taken < MAX_TAKEN_BEFORE_COMMIT;
+                    item = drained ? queue.poll() : null;
                 }
-                if (pacing.due(!offsets.isEmpty(), mustReplay)) {
+                if (pacing.due(!offsets.isEmpty(), mustReplay, drained && settled.getAsBoolean())) {
                     commit();
                 }
             }
@@ -209,14 +190,14 @@ final class Outbox implements Runnable, AutoCloseable {
     }
 
     private void accept(Item item) {
-        if (item instanceof Outgoing outgoing) {
-            Held held = latest.take(outgoing);
+        if (item instanceof OutboxRecord outgoing) {
+            LatestRecord held = latest.take(outgoing);
             if (held != null) {
                 enlist(held.encode());
             }
             enlist(outgoing);
             pacing.changed(outgoing.onCommit() != null);
-        } else if (item instanceof Held held) {
+        } else if (item instanceof LatestRecord held) {
             latest.put(held);
             pacing.changed(false);
         } else if (item instanceof Offsets next) {
@@ -238,14 +219,14 @@ final class Outbox implements Runnable, AutoCloseable {
     }
 
     /** Adds a record to the open transaction: sent now, or with the others when they are sent again. */
-    private void enlist(Outgoing outgoing) {
+    private void enlist(OutboxRecord outgoing) {
         uncommitted.add(outgoing);
         if (!mustReplay) {
             send(outgoing);
         }
     }
 
-    private void send(Outgoing outgoing) {
+    private void send(OutboxRecord outgoing) {
         try {
             beginIfNeeded();
             producer.send(outgoing.record(), (metadata, error) -> {
@@ -304,7 +285,7 @@ final class Outbox implements Runnable, AutoCloseable {
         backoffMillis = 0;
         commits.incrementAndGet();
         lease.renew(startedAt);
-        for (Outgoing outgoing : uncommitted) {
+        for (OutboxRecord outgoing : uncommitted) {
             if (outgoing.onCommit() != null) {
                 runQuietly(outgoing.onCommit());
             }
@@ -317,7 +298,7 @@ final class Outbox implements Runnable, AutoCloseable {
     private boolean replay() {
         mustReplay = false;
         try {
-            for (Outgoing outgoing : uncommitted) {
+            for (OutboxRecord outgoing : uncommitted) {
                 beginIfNeeded();
                 producer.send(outgoing.record());
             }

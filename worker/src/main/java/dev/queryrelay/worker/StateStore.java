@@ -50,7 +50,7 @@ final class StateStore {
         // one only when no later one replaces it before the commit, so there, and only then
         byte[] json = last ? state.toJson() : null;
         Supplier<byte[]> value = last ? () -> json : state::toJson;
-        outbox.sendLatest(new Outbox.Held(topic, owned.partition(), snapshot.queryId(), owned.partition(), value));
+        outbox.sendLatest(new LatestRecord(topic, owned.partition(), snapshot.queryId(), owned.partition(), value));
         if (last) {
             ownership.release(snapshot.queryId());
         }

@@ -116,9 +116,9 @@ public final class WorkerConfig extends AbstractConfig {
             .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.between(1, 5_000), Importance.LOW,
                     "How long after the first change a transaction commits: everything the worker publishes (events, "
                             + "pages, state records, dead letters) and the offsets it read become visible together then, "
-                            + "so read_committed readers see events up to this much later (when a result page waits "
-                            + "for its commit, as for every query with rows, the commit comes within 20 ms, or a fifth "
-                            + "of this interval if that is less).")
+                            + "so read_committed readers see events up to this much later (a query's terminal event and "
+                            + "a result page wait for their commit: then it comes within 20 ms, or a fifth of this "
+                            + "interval if that is less).")
             .define(OWNERSHIP_LEASE_MS, Type.LONG, 15_000L, Range.atLeast(100), Importance.LOW,
                     "How long after its last successful commit a worker still starts or cancels queries in the "
                             + "warehouse; a worker that stalled longer (GC pause, frozen VM, SIGSTOP) does nothing there "

@@ -69,6 +69,19 @@ class EventPublisherTest {
     }
 
     @Test
+    void aTerminalEventIsWaitedForAndCommittedWithoutWaitingOutTheInterval() {
+        ownership.assign("q1", 1, null);
+        publisher.onTransition(snapshot(QueryStatus.RUNNING, 2, 0));
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(10))
+                .until(() -> test.producer.history().isEmpty());
+
+        publisher.onTransition(snapshot(QueryStatus.FAILED, 3, 0));
+
+        await("committed with no commit asked for and the interval an hour").atMost(Duration.ofSeconds(10))
+                .until(() -> test.producer.history().stream().filter(r -> r.topic().equals("status")).count() == 2);
+    }
+
+    @Test
     void eventsOfAQueryThisWorkerNoLongerOwnsAreDropped() {
         publisher.onTransition(snapshot(QueryStatus.RUNNING, 2, 0));
         publisher.onPage(page(0, true));

@@ -1,0 +1,16 @@
+package dev.queryrelay.worker;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.util.Objects;
+
+/**
+ * A record for the {@link Outbox} to publish. {@code partition} is the number of the command
+ * partition the record belongs to (-1: none); {@code onCommit} runs on the outbox's thread once its
+ * transaction committed.
+ */
+record OutboxRecord(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) implements Outbox.Item {
+    OutboxRecord {
+        Objects.requireNonNull(record, "record");
+    }
+}
