@@ -271,6 +271,10 @@ final class QueryLifecycle {
         return phase;
     }
 
+    synchronized QueryStatus status() {
+        return status;
+    }
+
     synchronized String providerQueryId() {
         return providerQueryId;
     }

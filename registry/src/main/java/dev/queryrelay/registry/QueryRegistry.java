@@ -255,7 +255,7 @@ public final class QueryRegistry implements AutoCloseable {
         if (query == null) {
             throw new QueryRelayException(ErrorType.NOT_FOUND, "unknown query " + queryId);
         }
-        QueryStatus status = query.snapshot().status();
+        QueryStatus status = query.status();
         if (status != QueryStatus.SUCCEEDED) {
             throw QueryRelayException.validation("query " + queryId + " is " + status
                     + "; results are available once it has SUCCEEDED");
@@ -334,7 +334,7 @@ public final class QueryRegistry implements AutoCloseable {
 
     /** A query's end, reported by its lifecycle: counted and remembered for the TTL. */
     private void ended(QueryLifecycle query) {
-        counters.ended(query.snapshot().status());
+        counters.ended(query.status());
         retention.finishedHere(query);
     }
 
