@@ -6,9 +6,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * When the {@link Outbox} commits: when something waits for a commit (a query's terminal event, a
  * page's window), once {@link #MAX_SPACING_MILLIS} passed since the previous commit began, or sooner
- * (but at least {@link #MIN_SPACING_WHEN_QUIET_MILLIS} after it) as soon as the worker has settled
- * (nothing queued, nothing in progress) or {@link #QUIET_MILLIS} after the outbox last began
- * taking queued items (it found nothing new since, or took that long taking them):
+ * (but at least {@link #MIN_SPACING_WHEN_QUIET_MILLIS} after it) {@link #QUIET_MILLIS} after the
+ * outbox last began taking queued items (it found nothing new since, or took that long taking them):
  * a burst of work is committed as soon as it is done instead of waiting out the spacing, while a
  * steady stream still commits at most every {@link #MAX_SPACING_MILLIS}; an interval after the
  * first other change; and when the ownership lease needs renewing, by an empty transaction if
@@ -85,12 +84,8 @@ final class CommitPacing {
         return Math.max(1, Math.min(IDLE_WAKE_UP_MILLIS, renewalDueInMillis()));
     }
 
-    /**
-     * Whether a commit is due now; never without owned partitions to commit offsets of.
-     * {@code settled}: nothing is queued and the worker has nothing in progress, so an awaited
-     * commit need not wait {@link #QUIET_MILLIS} for more.
-     */
-    boolean due(boolean owned, boolean mustReplay, boolean settled) {
+    /** Whether a commit is due now; never without owned partitions to commit offsets of. */
+    boolean due(boolean owned, boolean mustReplay) {
         if (!owned) {
             return false;
         }
@@ -100,7 +95,7 @@ final class CommitPacing {
         if (awaited) {
             long sinceCommit = millisSince(lastCommitAt);
             return sinceCommit >= minSpacingMillis()
-                    || sinceCommit >= quietSpacingMillis() && (settled || millisSince(lastActiveAt) >= QUIET_MILLIS);
+                    || sinceCommit >= quietSpacingMillis() && millisSince(lastActiveAt) >= QUIET_MILLIS;
         }
         if (dirtySince >= 0) {
             return millisSince(dirtySince) >= interval.toMillis();

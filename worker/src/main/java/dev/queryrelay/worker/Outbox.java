@@ -27,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -68,7 +67,6 @@ final class Outbox implements Runnable, AutoCloseable {
     private final Map<String, String> mdc;
     private final OwnershipLease lease;
     private final CommitPacing pacing;
-    private final BooleanSupplier settled;
     private final Inbox<Item> queue = new Inbox<>();
     private final List<OutboxRecord> uncommitted = new ArrayList<>();
     private final LatestByKey latest = new LatestByKey();
@@ -84,16 +82,11 @@ final class Outbox implements Runnable, AutoCloseable {
     final AtomicLong commits = new AtomicLong();
     final AtomicLong aborts = new AtomicLong();
 
-    /**
-     * {@code settled} tells whether the worker has nothing in progress (every command read is
-     * handled, every query ended): then an awaited commit need not wait for the outbox to be quiet.
-     */
     Outbox(Supplier<Producer<byte[], byte[]>> producers, OwnershipLease lease, Duration interval,
-           BooleanSupplier settled, String threadName, Map<String, String> mdc) {
+           String threadName, Map<String, String> mdc) {
         this.mdc = Map.copyOf(mdc);
         this.producers = producers;
         this.lease = lease;
-        this.settled = settled;
         this.pacing = new CommitPacing(interval, lease);
         this.producer = newProducer();
         this.thread = new Thread(this, threadName);
@@ -170,13 +163,11 @@ final class Outbox implements Runnable, AutoCloseable {
                 if (item != null) {
                     pacing.active();
                 }
-                boolean drained = true;
                 for (int taken = 1; item != null; taken++) {
                     accept(item);
-                    drained = taken < MAX_TAKEN_BEFORE_COMMIT;
-                    item = drained ? queue.poll() : null;
+                    item = taken < MAX_TAKEN_BEFORE_COMMIT ? queue.poll() : null;
                 }
-                if (pacing.due(!offsets.isEmpty(), mustReplay, drained && settled.getAsBoolean())) {
+                if (pacing.due(!offsets.isEmpty(), mustReplay)) {
                     commit();
                 }
             }
@@ -367,6 +358,7 @@ final class Outbox implements Runnable, AutoCloseable {
     @Override
     public void close() {
         closing = true;
+        commitNow();
         try {
             thread.join(CLOSE_TIMEOUT.toMillis());
         } catch (InterruptedException e) {

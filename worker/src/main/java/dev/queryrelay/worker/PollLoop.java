@@ -42,7 +42,6 @@ final class PollLoop implements Runnable {
     private final Runnable shutdown;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    private volatile boolean handling;
     private ConsumerGroupMetadata lastMetadata;
 
     PollLoop(Consumer<byte[], byte[]> consumer, WorkerTopics topics, CommandHandler handler, BackPressure gate,
@@ -107,24 +106,10 @@ final class PollLoop implements Runnable {
         return running;
     }
 
-    /** Whether the loop is handing the records of a poll over (they are not all in flight yet). */
-    boolean isHandling() {
-        return handling;
-    }
-
     void handle(ConsumerRecords<byte[], byte[]> records) {
         if (records.isEmpty()) {
             return;
         }
-        handling = true;
-        try {
-            handOver(records);
-        } finally {
-            handling = false;
-        }
-    }
-
-    private void handOver(ConsumerRecords<byte[], byte[]> records) {
         for (TopicPartition partition : records.partitions()) {
             if (partition.topic().equals(topics.cancel())) {
                 for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {

@@ -91,7 +91,7 @@ public final class Worker implements AutoCloseable {
             meters.bindProducer(producer);
             outputs.forEach(producer::partitionsFor); // fetch metadata now, not on a first send
             return producer;
-        }, lease, config.duration(WorkerConfig.COMMIT_INTERVAL_MS), this::settled, "queryrelay-publisher",
+        }, lease, config.duration(WorkerConfig.COMMIT_INTERVAL_MS), "queryrelay-publisher",
                 Map.of("worker_id", workerId));
         EventCodec codec = new EventCodec(workerId, provider.name());
         Ownership ownership = new Ownership();
@@ -182,13 +182,6 @@ public final class Worker implements AutoCloseable {
 
     public int inFlight() {
         return registry.inFlight();
-    }
-
-    /** Whether every command read so far is handled and every query ended (see {@link Outbox}). */
-    private boolean settled() {
-        PollLoop running = loop;
-        QueryRegistry queries = registry;
-        return running != null && queries != null && !running.isHandling() && queries.inFlight() == 0;
     }
 
     public RegistryMetrics registryMetrics() {

@@ -34,11 +34,11 @@ class CommitPacingTest {
             advance(1);
             pacing.active();
             pacing.changed(true);
-            assertFalse(pacing.due(true, false, false), "at " + (i + 1) + " ms");
+            assertFalse(pacing.due(true, false), "at " + (i + 1) + " ms");
         }
         advance(1);
         pacing.active();
-        assertTrue(pacing.due(true, false, false));
+        assertTrue(pacing.due(true, false));
     }
 
     @Test
@@ -46,10 +46,10 @@ class CommitPacingTest {
         advance(6);
         pacing.active();
         pacing.changed(true);
-        assertFalse(pacing.due(true, false, false));
+        assertFalse(pacing.due(true, false));
         assertEquals(CommitPacing.QUIET_MILLIS, pacing.waitMillis(true, false, 0));
         advance(CommitPacing.QUIET_MILLIS);
-        assertTrue(pacing.due(true, false, false));
+        assertTrue(pacing.due(true, false));
     }
 
     @Test
@@ -58,11 +58,11 @@ class CommitPacingTest {
         pacing.active();
         pacing.changed(true);
         advance(CommitPacing.QUIET_MILLIS);
-        assertFalse(pacing.due(true, false, false), "quiet, but the last commit began 3 ms ago");
+        assertFalse(pacing.due(true, false), "quiet, but the last commit began 3 ms ago");
         assertEquals(CommitPacing.MIN_SPACING_WHEN_QUIET_MILLIS - 1 - CommitPacing.QUIET_MILLIS,
                 pacing.waitMillis(true, false, 0));
         advance(CommitPacing.MIN_SPACING_WHEN_QUIET_MILLIS - 1 - CommitPacing.QUIET_MILLIS);
-        assertTrue(pacing.due(true, false, false));
+        assertTrue(pacing.due(true, false));
     }
 
     @Test
@@ -73,46 +73,18 @@ class CommitPacingTest {
         advance(3);
         pacing.active();
         pacing.changed(true);
-        assertFalse(pacing.due(true, false, false), "6 ms after the last commit, but an event just came");
+        assertFalse(pacing.due(true, false), "6 ms after the last commit, but an event just came");
         advance(CommitPacing.QUIET_MILLIS);
-        assertTrue(pacing.due(true, false, false));
+        assertTrue(pacing.due(true, false));
         lease.renew(pacing.committing());
         pacing.clean();
         advance(2);
         pacing.active();
         pacing.changed(true);
         advance(CommitPacing.QUIET_MILLIS);
-        assertFalse(pacing.due(true, false, false), "quiet, but the last commit began less than the shortest spacing ago");
+        assertFalse(pacing.due(true, false), "quiet, but the last commit began less than the shortest spacing ago");
         advance(CommitPacing.MIN_SPACING_WHEN_QUIET_MILLIS - 2 - CommitPacing.QUIET_MILLIS);
-        assertTrue(pacing.due(true, false, false));
-    }
-
-    @Test
-    void aWaitedForCommitIsDueAtOnceWhenTheWorkerHasSettled() {
-        advance(6);
-        pacing.active();
-        pacing.changed(true);
-        assertFalse(pacing.due(true, false, false), "an event just came and work is in progress");
-        assertTrue(pacing.due(true, false, true), "nothing in progress: no need to wait for the outbox to be quiet");
-    }
-
-    @Test
-    void aSettledWorkerStillKeepsTheShortestSpacing() {
-        advance(CommitPacing.MIN_SPACING_WHEN_QUIET_MILLIS - 1);
-        pacing.active();
-        pacing.changed(true);
-        assertFalse(pacing.due(true, false, true), "settled, but the last commit began less than the shortest spacing ago");
-        advance(1);
-        assertTrue(pacing.due(true, false, true));
-    }
-
-    @Test
-    void aSettledWorkerDoesNotHurryAChangeNobodyWaitsFor() {
-        advance(30);
-        pacing.active();
-        pacing.changed(false);
-        assertFalse(pacing.due(true, false, true));
-        assertFalse(pacing.due(false, true, true), "nor commit without owned partitions");
+        assertTrue(pacing.due(true, false));
     }
 
     @Test
@@ -120,9 +92,9 @@ class CommitPacingTest {
         pacing.active();
         pacing.changed(false);
         advance(50);
-        assertFalse(pacing.due(true, false, false));
+        assertFalse(pacing.due(true, false));
         advance(50);
-        assertTrue(pacing.due(true, false, false));
+        assertTrue(pacing.due(true, false));
     }
 
     @Test
@@ -130,6 +102,6 @@ class CommitPacingTest {
         pacing.active();
         pacing.changed(true);
         advance(30);
-        assertFalse(pacing.due(false, false, false));
+        assertFalse(pacing.due(false, false));
     }
 }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -36,13 +35,12 @@ class OutboxTest {
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final OwnershipLease lease = new OwnershipLease(Duration.ofSeconds(10), nanos::get);
     private final List<MockProducer<byte[], byte[]>> producers = new ArrayList<>();
-    private final AtomicBoolean settled = new AtomicBoolean();
     private final Outbox outbox = new Outbox(() -> {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         producers.add(producer);
         return producer;
-    }, lease, Duration.ofHours(1), settled::get, "test-outbox", Map.of());
+    }, lease, Duration.ofHours(1), "test-outbox", Map.of());
 
     OutboxTest() {
         outbox.start();
@@ -99,21 +97,14 @@ class OutboxTest {
     }
 
     @Test
-    void aRecordSomeoneWaitsForIsCommittedAsSoonAsTheWorkerHasSettled() throws Exception {
+    void closingCommitsWhatIsQueuedWithoutWaitingOutTheInterval() {
         outbox.offsets(Map.of(SUBMIT_0, new OffsetAndMetadata(5)), GROUP);
-        assertTrue(commit());
-        nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(CommitPacing.MIN_SPACING_WHEN_QUIET_MILLIS + 1));
-        outbox.send(record("terminal"), 0, Outbox.AWAITED);
+        outbox.send(record("last"), 0, null);
         await().atMost(Duration.ofSeconds(10)).until(() -> producer().uncommittedRecords().size() == 1);
-        long commits = producer().commitCount();
-        // the clock stands still: the outbox is never quiet long enough for the quiet rule
-        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(10))
-                .until(() -> producer().commitCount() == commits);
 
-        settled.set(true);
+        outbox.close();
 
-        await("committed once nothing is in progress").atMost(Duration.ofSeconds(10))
-                .until(() -> committedValues().equals(List.of("terminal")));
+        assertEquals(List.of("last"), committedValues(), "committed by close, not an hour later");
     }
 
     private static ProducerRecord<byte[], byte[]> state(String queryId, String value) {

@@ -18,7 +18,7 @@ final class TestOutbox implements AutoCloseable {
 
     final GatedProducer producer = new GatedProducer();
     final OwnershipLease lease = new OwnershipLease(Duration.ofMinutes(10), System::nanoTime);
-    final Outbox outbox = new Outbox(() -> producer, lease, Duration.ofHours(1), () -> false, "test-outbox", Map.of());
+    final Outbox outbox = new Outbox(() -> producer, lease, Duration.ofHours(1), "test-outbox", Map.of());
 
     TestOutbox() {
         outbox.offsets(Map.of(new TopicPartition("submit", 0), new OffsetAndMetadata(0),
