@@ -20,7 +20,6 @@ final class LoadGenerator implements AutoCloseable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(120);
     static final int MAX_BACKLOG_SECONDS = 5;
 
-
     private final KafkaProducer<String, byte[]> producer;
     private final AtomicLong failures = new AtomicLong();
     private volatile String firstFailure;
