@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -59,7 +60,7 @@ final class CpuMeter {
         StringBuilder out = new StringBuilder();
         for (Map.Entry<String, Double> entry : seconds.entrySet()) {
             out.append(out.length() == 0 ? "" : ", ").append(entry.getKey()).append(' ')
-                    .append(Math.round(entry.getValue() * 1e6 / Math.max(1, commands)));
+                    .append(String.format(Locale.ROOT, "%.1f", entry.getValue() * 1e6 / Math.max(1, commands)));
         }
         return out + " µs CPU/command";
     }

@@ -30,9 +30,8 @@ record MockQueryId(String value, long startMillis, MockDirective directive) {
             id.append('0');
         }
         id.append(random);
-        String fields = encode(directive);
-        if (!fields.isEmpty()) {
-            id.append('-').append(fields);
+        if (!directive.equals(MockDirective.DEFAULT)) {
+            id.append('-').append(encode(directive));
         }
         return id.toString();
     }

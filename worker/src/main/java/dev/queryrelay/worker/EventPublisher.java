@@ -8,7 +8,6 @@ import dev.queryrelay.registry.QueryListener;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +37,6 @@ final class EventPublisher implements QueryListener {
     private final StateStore state;
     private final Ownership ownership;
     private final Duration maxPageWait;
-    private final ConcurrentHashMap<String, Semaphore> pageWindows = new ConcurrentHashMap<>();
 
     EventPublisher(Outbox outbox, EventCodec codec, String statusTopic, String resultsTopic, StateStore state,
                    Ownership ownership, Duration maxPageWait) {
@@ -57,12 +55,8 @@ final class EventPublisher implements QueryListener {
         if (owned == null) {
             return;
         }
-        outbox.send(keyed(statusTopic, snapshot.queryId(), codec.status(snapshot)), owned.partition(),
-                snapshot.status().isTerminal() ? Outbox.AWAITED : null);
-        state.transition(snapshot, owned);
-        if (snapshot.status().isTerminal()) {
-            pageWindows.remove(snapshot.queryId());
-        }
+        state.transition(new OutboxRecord(keyed(statusTopic, snapshot.queryId(), codec.status(snapshot)),
+                owned.partition(), snapshot.status().isTerminal() ? Outbox.AWAITED : null), snapshot, owned);
     }
 
     @Override
@@ -71,7 +65,7 @@ final class EventPublisher implements QueryListener {
         if (owned == null) {
             return;
         }
-        Semaphore window = pageWindows.computeIfAbsent(page.queryId(), id -> new Semaphore(MAX_UNCOMMITTED_PAGES));
+        Semaphore window = owned.pageWindow();
         boolean permit = awaitPermit(window);
         outbox.send(keyed(resultsTopic, page.queryId(), codec.page(page)), owned.partition(),
                 permit ? window::release : null);
@@ -80,11 +74,6 @@ final class EventPublisher implements QueryListener {
     /** Publishes a record that belongs to command partition {@code partition} (a dead letter, a rejection). */
     void send(ProducerRecord<byte[], byte[]> record, int partition) {
         outbox.send(record, partition, null);
-    }
-
-    /** Forgets a query handed over. */
-    void forget(String queryId) {
-        pageWindows.remove(queryId);
     }
 
     private boolean awaitPermit(Semaphore window) {

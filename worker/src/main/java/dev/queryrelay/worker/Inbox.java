@@ -2,6 +2,7 @@ package dev.queryrelay.worker;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -12,13 +13,14 @@ import java.util.concurrent.locks.LockSupport;
 final class Inbox<T> {
 
     private final ConcurrentLinkedQueue<T> items = new ConcurrentLinkedQueue<>();
-    private volatile Thread sleeper;
+    /** The owner while it waits; taken by the one adder that wakes it. */
+    private final AtomicReference<Thread> sleeper = new AtomicReference<>();
 
-    /** Adds {@code item}, waking the owner if it waits for one; never blocks. */
+    /** Adds {@code item}, waking the owner if it waits for one (only the first adder does); never blocks. */
     void add(T item) {
         items.add(item);
-        Thread waiting = sleeper;
-        if (waiting != null) {
+        Thread waiting = sleeper.get();
+        if (waiting != null && sleeper.compareAndSet(waiting, null)) {
             LockSupport.unpark(waiting);
         }
     }
@@ -37,7 +39,7 @@ final class Inbox<T> {
         if (item != null || timeout <= 0) {
             return item;
         }
-        sleeper = Thread.currentThread();
+        sleeper.set(Thread.currentThread());
         try {
             item = items.poll();
             if (item == null) {
@@ -45,7 +47,7 @@ final class Inbox<T> {
                 item = items.poll();
             }
         } finally {
-            sleeper = null;
+            sleeper.set(null);
         }
         return item;
     }

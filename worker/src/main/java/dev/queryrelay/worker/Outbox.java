@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -60,8 +61,12 @@ final class Outbox implements Runnable, AutoCloseable {
     private record Purge(Set<Integer> partitions, Set<TopicPartition> offsets, CompletableFuture<Void> done) implements Item {
     }
 
+    /** A record, then a record held until the commit: one item for a query's event and its state. */
+    private record RecordThenLatest(OutboxRecord record, LatestRecord latest) implements Item {
+    }
+
     /** What other threads queue for the outbox's thread. */
-    sealed interface Item permits OutboxRecord, LatestRecord, Offsets, CommitRequest, Purge {}
+    sealed interface Item permits OutboxRecord, LatestRecord, RecordThenLatest, Offsets, CommitRequest, Purge {}
 
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final Map<String, String> mdc;
@@ -113,6 +118,11 @@ final class Outbox implements Runnable, AutoCloseable {
      */
     void sendLatest(LatestRecord record) {
         queue.add(record);
+    }
+
+    /** {@link #send} of {@code record}, then {@link #sendLatest} of {@code latest}, queued together; never blocks. */
+    void send(OutboxRecord record, LatestRecord latest) {
+        queue.add(new RecordThenLatest(Objects.requireNonNull(record, "record"), Objects.requireNonNull(latest, "latest")));
     }
 
     /** The offsets and group metadata the consumer has reached; committed with the records sent before them. */
@@ -191,6 +201,9 @@ final class Outbox implements Runnable, AutoCloseable {
         } else if (item instanceof LatestRecord held) {
             latest.put(held);
             pacing.changed(false);
+        } else if (item instanceof RecordThenLatest pair) {
+            accept(pair.record());
+            accept(pair.latest());
         } else if (item instanceof Offsets next) {
             offsets.putAll(next.offsets());
             group = next.group();

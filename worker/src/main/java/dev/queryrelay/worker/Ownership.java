@@ -3,6 +3,7 @@ package dev.queryrelay.worker;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
@@ -11,8 +12,14 @@ import java.util.function.Consumer;
  */
 final class Ownership {
 
-    /** An owned query; {@code submitJson} is null for a query whose command is rebuilt from its snapshot. */
-    record Owned(int partition, String submitJson) {
+    /**
+     * An owned query; {@code submitJson} is null for a query whose command is rebuilt from its
+     * snapshot. {@code pageWindow} holds a permit per page that may be sent and not yet committed.
+     */
+    record Owned(int partition, String submitJson, Semaphore pageWindow) {
+        Owned(int partition, String submitJson) {
+            this(partition, submitJson, new Semaphore(EventPublisher.MAX_UNCOMMITTED_PAGES));
+        }
     }
 
     private final ConcurrentHashMap<String, Owned> queries = new ConcurrentHashMap<>();

@@ -44,13 +44,23 @@ final class StateStore {
      * last one (terminal) also ends this worker's ownership.
      */
     void transition(QuerySnapshot snapshot, Ownership.Owned owned) {
+        transition(null, snapshot, owned);
+    }
+
+    /** As {@link #transition(QuerySnapshot, Ownership.Owned)}, queued together with {@code event} (null: none), which goes first. */
+    void transition(OutboxRecord event, QuerySnapshot snapshot, Ownership.Owned owned) {
         QueryState state = QueryState.of(snapshot, worker, null, owned.submitJson());
         boolean last = snapshot.status().isTerminal();
         // a query's last state is always written: encoded here, off the outbox's thread; an earlier
         // one only when no later one replaces it before the commit, so there, and only then
         byte[] json = last ? state.toJson() : null;
         Supplier<byte[]> value = last ? () -> json : state::toJson;
-        outbox.sendLatest(new LatestRecord(topic, owned.partition(), snapshot.queryId(), owned.partition(), value));
+        LatestRecord record = new LatestRecord(topic, owned.partition(), snapshot.queryId(), owned.partition(), value);
+        if (event == null) {
+            outbox.sendLatest(record);
+        } else {
+            outbox.send(event, record);
+        }
         if (last) {
             ownership.release(snapshot.queryId());
         }
