@@ -133,8 +133,9 @@ public final class QueryRegistry implements AutoCloseable {
         QueryLifecycle known = queries.putIfAbsent(request.queryId(), query);
         if (known != null) {
             counters.duplicates.increment();
-            log.info("query {} submitted again; already {}, nothing started", request.queryId(), known.snapshot().status());
-            return known.snapshot();
+            QuerySnapshot snapshot = known.snapshot();
+            log.info("query {} submitted again; already {}, nothing started", request.queryId(), snapshot.status());
+            return snapshot;
         }
         counters.submitted.increment();
         counters.inFlight.incrementAndGet();

@@ -106,7 +106,7 @@ final class Starter {
                     providerQueryId);
         } else if (!providerQueryId.equals(query.providerQueryId())) {
             log.info("query {} is {} ({}); canceling {} in the warehouse", query.id(), phase,
-                    query.snapshot().status(), providerQueryId);
+                    query.status(), providerQueryId);
             stopper.cancelInWarehouse(query, providerQueryId);
         }
     }
