@@ -3,6 +3,7 @@ package dev.queryrelay.bench;
 import dev.queryrelay.worker.WorkerConfig;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -62,13 +63,13 @@ final class RateScenarios {
         double limitRate = perSecond(limit);
         double workerRate = perSecond(worker);
         report.raw("null.commands_per_s", limitRate);
-        report.raw("null.commands_per_s.rounds", new double[] {limit[0].perSecond(), limit[1].perSecond()});
+        report.raw("null.commands_per_s.rounds", rates(limit));
         report.raw("latency.rate", rate);
         report.row("0b", "(b) do-nothing worker: commands/s (" + settings.workerWindow()
                         + " outstanding; two windows, alternating with the worker's)",
                 Report.rate(limitRate) + rounds(limit), "pipe " + Report.rate(pipe.perSecond()),
                 Report.percent(limitRate / pipe.perSecond()), "about 6-10% of the pipe (issue)", null);
-        report.row("0b", "(b): CPU in those windows", limit[0].cpu() + "; " + limit[1].cpu(), null, null, null, null);
+        report.row("0b", "(b): CPU in those windows", cpus(limit), null, null, null, null);
 
         FixedRateRun pipeLatency;
         try (Subject subject = ctx.pipe("pipe-latency")) {
@@ -81,13 +82,12 @@ final class RateScenarios {
                 null, null);
 
         report.raw("worker.commands_per_s", workerRate);
-        report.raw("worker.commands_per_s.rounds", new double[] {worker[0].perSecond(), worker[1].perSecond()});
+        report.raw("worker.commands_per_s.rounds", rates(worker));
         double overhead = workerRate / limitRate;
         report.row("1", "worker: instant mock queries, commands/s (two windows, alternating with (b)'s)",
                 Report.rate(workerRate) + rounds(worker), "(b) " + Report.rate(limitRate), Report.ratio(overhead),
                 ">= 0.7 x (b)", Report.met(overhead >= 0.7));
-        report.row("1", "worker: CPU in those windows", worker[0].cpu() + "; " + worker[1].cpu(), null, null, null,
-                null);
+        report.row("1", "worker: CPU in those windows", cpus(worker), null, null, null, null);
 
         report.raw("worker.latency", workerLatency);
         double p99 = workerLatency.latency().p99();
@@ -133,6 +133,14 @@ final class RateScenarios {
 
     private static String rounds(Throughput[] windows) {
         return " (" + Report.rate(windows[0].perSecond()) + ", then " + Report.rate(windows[1].perSecond()) + ")";
+    }
+
+    private static double[] rates(Throughput[] windows) {
+        return Arrays.stream(windows).mapToDouble(Throughput::perSecond).toArray();
+    }
+
+    private static String cpus(Throughput[] windows) {
+        return windows[0].cpu() + "; " + windows[1].cpu();
     }
 
     private Throughput throughput(Subject subject, int window, String trackerName) throws InterruptedException {
