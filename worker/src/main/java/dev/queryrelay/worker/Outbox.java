@@ -50,6 +50,8 @@ final class Outbox implements Runnable, AutoCloseable {
     private static final long MAX_BACKOFF_MILLIS = 1_000;
     /** Items taken in a row at most before a due commit: a steady stream must not hold the commit back. */
     private static final int MAX_TAKEN_BEFORE_COMMIT = 256;
+    /** An {@code onCommit} that does nothing: it marks a record someone waits for (a query's terminal event). */
+    static final Runnable AWAITED = () -> { };
 
     /** The offsets to commit next (every owned command partition) and the group metadata that fences them. */
     record Offsets(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) implements Item {
@@ -101,9 +103,6 @@ final class Outbox implements Runnable, AutoCloseable {
     void start() {
         thread.start();
     }
-
-    /** An {@code onCommit} that does nothing: it marks a record someone waits for (a query's terminal event). */
-    static final Runnable AWAITED = () -> { };
 
     /** Publishes a record in the current or next transaction; never blocks. */
     void send(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) {
