@@ -2,7 +2,6 @@ package dev.queryrelay.worker;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,16 +16,22 @@ import java.util.Set;
 final class LatestByKey {
 
     private record Key(String topic, String key) {
+        @Override
+        public int hashCode() {
+            return 31 * topic.hashCode() + key.hashCode();
+        }
     }
 
     /** In the order of the last put per key (access order: a put of a key held moves it last). */
     private final Map<Key, LatestRecord> held = new LinkedHashMap<>(16, 0.75f, true);
-    /** Every topic a record was ever held for: a record of another topic never replaces one. */
-    private final Set<String> topics = new HashSet<>();
+    /** Every topic a record was ever held for (one or two): a record of another topic never replaces one. */
+    private final List<String> topics = new ArrayList<>(1);
 
     /** Holds {@code record}, replacing the record held with its topic and key. */
     void put(LatestRecord record) {
-        topics.add(record.topic());
+        if (!isHeldTopic(record.topic())) {
+            topics.add(record.topic());
+        }
         held.put(new Key(record.topic(), record.key()), record);
     }
 
@@ -34,7 +39,7 @@ final class LatestByKey {
     LatestRecord take(OutboxRecord outgoing) {
         String topic = outgoing.record().topic();
         byte[] key = outgoing.record().key();
-        if (held.isEmpty() || key == null || !topics.contains(topic)) {
+        if (held.isEmpty() || key == null || !isHeldTopic(topic)) {
             return null;
         }
         return held.remove(new Key(topic, new String(key, StandardCharsets.UTF_8)));
@@ -50,6 +55,15 @@ final class LatestByKey {
     /** Drops the records of command partitions {@code partitions}. */
     void drop(Set<Integer> partitions) {
         held.values().removeIf(record -> partitions.contains(record.partition()));
+    }
+
+    private boolean isHeldTopic(String topic) {
+        for (String held : topics) {
+            if (held.equals(topic)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean isEmpty() {
