@@ -316,14 +316,16 @@ public final class QueryRegistry implements AutoCloseable {
         log.info("registry closed with {} queries in flight", counters.inFlight.get());
     }
 
-    /** Starts or follows the query; false when a remembered cancel ended it at once. */
+    /** Starts or follows the query; false when a remembered cancel or its past deadline ended it at once. */
     private boolean launch(QueryLifecycle query, boolean takenOver) {
         EarlyCancels.EarlyCancel early = earlyCancels.take(query.id());
         if (early != null) {
             stopper.stop(query, QueryStatus.CANCELED, Errors.canceled(early.reason()));
             return false;
         }
-        timeouts.arm(query);
+        if (!timeouts.arm(query)) {
+            return false;
+        }
         Phase phase = query.phase();
         if (phase == Phase.PENDING) {
             starter.start(query, takenOver);

@@ -23,19 +23,27 @@ final class Timeouts {
         this.stopper = stopper;
     }
 
-    /** Arms the query's timeout, if it has one (at once for a query restored past it). */
-    void arm(QueryLifecycle query) {
+    /**
+     * Arms the query's timeout, if it has one; false when it has passed already (a query taken
+     * over after its deadline): the query is then stopped with {@code TIMEOUT} at once, before
+     * anything else looks at the warehouse, since the worker that owned it would have stopped it.
+     */
+    boolean arm(QueryLifecycle query) {
         Duration timeout = query.request.options().timeout();
         if (timeout == null) {
-            return;
+            return true;
         }
         Duration remaining = Duration.between(clock.instant(), query.createdAt.plus(timeout));
         ErrorInfo error = ErrorInfo.of(ErrorType.TIMEOUT, "query exceeded its timeout of " + timeout.toMillis() + " ms");
+        if (remaining.isNegative() || remaining.isZero()) {
+            stopper.stop(query, QueryStatus.TIMEOUT, error);
+            return false;
+        }
         try {
-            query.timeout(scheduler.schedule(calls.pool(), () -> stopper.stop(query, QueryStatus.TIMEOUT, error),
-                    remaining.isNegative() ? Duration.ZERO : remaining));
+            query.timeout(scheduler.schedule(calls.pool(), () -> stopper.stop(query, QueryStatus.TIMEOUT, error), remaining));
         } catch (RejectedExecutionException e) {
             // closing: nothing is driven any more
         }
+        return true;
     }
 }

@@ -21,6 +21,7 @@ import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -454,6 +455,24 @@ class QueryRegistryTest {
         registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, id, created, null));
         QuerySnapshot timedOut = awaitStatus("q1", QueryStatus.TIMEOUT);
         assertEquals(3, timedOut.seq());
+        assertEquals(List.of(id), connection.canceled);
+    }
+
+    @Test
+    void aQueryTakenOverPastItsTimeoutEndsTimeoutEvenWhenTheWarehouseFinishedItMeanwhile() {
+        registry();
+        StartRequest request = request("q1", "/* mock: duration_ms=2000 rows=3 */ SELECT 1",
+                QueryOptions.DEFAULTS.withTimeout(Duration.ofSeconds(1)));
+        String id = mock.connect(Map.of()).start(request);
+        time.advance(Duration.ofSeconds(5));
+        Instant created = time.instant().minusSeconds(10);
+        QuerySnapshot restored = registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, id, created, null));
+        assertNotEquals(QueryStatus.SUCCEEDED, restored.status());
+        QuerySnapshot timedOut = awaitStatusNow("q1", QueryStatus.TIMEOUT);
+        assertEquals(3, timedOut.seq());
+        assertEquals(0, timedOut.rowCount());
+        assertEquals(List.of("TIMEOUT"), events.of("q1"), "no page, no SUCCEEDED: the owner it replaces would have timed it out");
+        assertEquals(0, connection.statusCalls.get(), "its status is not asked: what the warehouse says cannot change the outcome");
         assertEquals(List.of(id), connection.canceled);
     }
 
