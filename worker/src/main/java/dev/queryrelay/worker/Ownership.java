@@ -37,6 +37,21 @@ final class Ownership {
         return queries.remove(queryId);
     }
 
+    /**
+     * Ends the ownership {@code owned} of a query with {@code last}, run as one step with the end:
+     * an {@link #ifOwned} of another thread runs wholly before it, or finds the query no longer
+     * owned. Nothing runs when the query is no longer owned as {@code owned}.
+     */
+    void release(String queryId, Owned owned, Runnable last) {
+        queries.computeIfPresent(queryId, (id, current) -> {
+            if (current != owned) {
+                return current;
+            }
+            last.run();
+            return null;
+        });
+    }
+
     /** Runs {@code action} while the query is owned: a {@link #release} waits until it is done. */
     void ifOwned(String queryId, Consumer<Owned> action) {
         queries.computeIfPresent(queryId, (id, owned) -> {

@@ -41,7 +41,7 @@ final class StateStore {
 
     /**
      * Records a transition of an owned query (only its last one per transaction is written); the
-     * last one (terminal) also ends this worker's ownership.
+     * last one (terminal) also ends this worker's ownership, and is not written once that ended.
      */
     void transition(QuerySnapshot snapshot, Ownership.Owned owned) {
         transition(null, snapshot, owned);
@@ -56,20 +56,19 @@ final class StateStore {
         byte[] json = last ? state.toJson() : null;
         Supplier<byte[]> value = last ? () -> json : state::toJson;
         LatestRecord record = new LatestRecord(topic, owned.partition(), snapshot.queryId(), owned.partition(), value);
-        if (event == null) {
-            outbox.sendLatest(record);
-        } else {
-            outbox.send(event, record);
-        }
+        Runnable queue = event == null ? () -> outbox.sendLatest(record) : () -> outbox.send(event, record);
         if (last) {
-            ownership.release(snapshot.queryId());
+            // queued as the ownership ends, in one step: a cancel's record comes wholly before it or not at all
+            ownership.release(snapshot.queryId(), owned, queue);
+        } else {
+            queue.run();
         }
     }
 
     /**
      * Records that a cancel was asked for a query in flight, so a new owner cancels it too; nothing
-     * once the query's terminal state is recorded (which ends the ownership first, so this record
-     * never follows it).
+     * once the query's terminal state is recorded (which ends the ownership in the same step, so
+     * this record never follows it, whatever {@code snapshot} says).
      */
     void cancelRequested(QuerySnapshot snapshot, String reason) {
         ownership.ifOwned(snapshot.queryId(), owned -> send(snapshot.queryId(), owned.partition(),

@@ -14,8 +14,14 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -149,5 +155,39 @@ class StateStoreTest {
 
         assertEquals(List.of(QueryStatus.CANCELED), written().stream().map(QueryState::status).toList(),
                 "a RUNNING record after the terminal one would make a new owner cancel it again");
+    }
+
+    @Test
+    void aCancelRequestRacingTheTerminalStateNeverFollowsIt() throws Exception {
+        int queries = 2_000;
+        Phaser both = new Phaser(2);
+        ExecutorService canceler = Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 0; i < queries; i++) {
+                String id = "q" + i;
+                ownership.assign(id, i % 4, SUBMIT);
+                Ownership.Owned owned = ownership.get(id);
+                int spins = i % 64;
+                Future<?> cancel = canceler.submit(() -> {
+                    both.arriveAndAwaitAdvance();
+                    for (int spin = 0; spin < spins; spin++) {
+                        Thread.onSpinWait();
+                    }
+                    store.cancelRequested(snapshot(id, QueryStatus.RUNNING, 2, "p-1"), "stop");
+                });
+                both.arriveAndAwaitAdvance();
+                store.transition(snapshot(id, QueryStatus.CANCELED, 3, "p-1"), owned);
+                cancel.get(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            canceler.shutdownNow();
+        }
+
+        Map<String, QueryState> last = new HashMap<>();
+        written().forEach(state -> last.put(state.queryId(), state));
+        assertEquals(queries, last.size());
+        List<String> regressed = last.values().stream().filter(state -> !state.status().isTerminal())
+                .map(QueryState::queryId).toList();
+        assertEquals(List.of(), regressed, "a RUNNING record written after the terminal one");
     }
 }
