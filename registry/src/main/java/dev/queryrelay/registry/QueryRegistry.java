@@ -323,10 +323,13 @@ public final class QueryRegistry implements AutoCloseable {
             stopper.stop(query, QueryStatus.CANCELED, Errors.canceled(early.reason()));
             return false;
         }
+        Phase phase = query.phase();
         if (!timeouts.arm(query)) {
+            if (phase == Phase.PENDING && takenOver) {
+                starter.cancelLeftover(query);
+            }
             return false;
         }
-        Phase phase = query.phase();
         if (phase == Phase.PENDING) {
             starter.start(query, takenOver);
         } else if (phase == Phase.RUNNING) {

@@ -54,6 +54,21 @@ final class Starter {
         });
     }
 
+    /**
+     * For a query that ended before it was started here (taken over past its deadline): cancels
+     * the execution a previous owner may have started for it, if the warehouse knows one.
+     */
+    void cancelLeftover(QueryLifecycle query) {
+        calls.once(CallObserver.FIND_STARTED, query.id(), () -> connection.findStarted(query.id(), query.createdAt), null)
+                .whenComplete((found, failure) -> {
+                    if (failure != null) {
+                        log.warn("query {}: looking up an execution to cancel failed: {}", query.id(), Errors.describe(failure));
+                    } else if (found.isPresent()) {
+                        stopper.cancelInWarehouse(query, found.get());
+                    }
+                });
+    }
+
     private void startNow(QueryLifecycle query, boolean mayHaveStarted) {
         if (!query.beginStart()) {
             return;

@@ -1,5 +1,6 @@
 package dev.queryrelay.registry;
 
+import dev.queryrelay.api.QueryOptions;
 import dev.queryrelay.api.QueryRelayException;
 import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.api.QueryStatus;
@@ -7,11 +8,13 @@ import dev.queryrelay.api.StartRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +101,22 @@ class ExactlyOnceStartTest {
                 "looked up from the query's creation");
         assertTrue(warehouse.calls("start").isEmpty(), "never started again");
         assertEquals(List.of("RUNNING"), engine.events.of("q1"));
+    }
+
+    @Test
+    void aPendingQueryTakenOverPastItsTimeoutEndsTimeoutAndItsLeftoverExecutionIsCanceled() {
+        warehouse.findStarted = (queryId, notBefore) -> Optional.of("p-old");
+        engine.start(warehouse, b -> b);
+        Instant created = engine.time.instant().minusSeconds(30);
+        StartRequest request = TestEngine.request("q1", "SELECT 1", QueryOptions.DEFAULTS.withTimeout(Duration.ofSeconds(5)));
+        engine.registry.restore(request, new RestorePoint(QueryStatus.PENDING, 1, created, null, null, null));
+
+        QuerySnapshot timedOut = engine.awaitNow("q1", QueryStatus.TIMEOUT);
+        assertEquals(2, timedOut.seq());
+        assertEquals(List.of("TIMEOUT"), engine.events.of("q1"));
+        await("the leftover execution is canceled").atMost(TestEngine.WAIT)
+                .until(() -> warehouse.calls("cancel").equals(List.of("cancel p-old")));
+        assertTrue(warehouse.calls("start").isEmpty(), "never started");
     }
 
     @Test
