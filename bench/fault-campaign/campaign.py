@@ -107,6 +107,23 @@ class Procs:
             os.kill(self.broker.pid, signal.SIGKILL)
         self.broker.wait()
 
+    def signal_broker(self, sig, what):
+        with self.lock:
+            self.log(f"FAULT {what} broker pid={self.broker.pid}")
+            os.kill(self.broker.pid, sig)
+
+    def term_broker(self, timeout=60):
+        with self.lock:
+            self.broker_expected_exit = True
+            self.log(f"FAULT SIGTERM broker pid={self.broker.pid}")
+            os.kill(self.broker.pid, signal.SIGTERM)
+        try:
+            return self.broker.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.log(f"broker did not stop in {timeout}s after SIGTERM: kill -9")
+            os.kill(self.broker.pid, signal.SIGKILL)
+            return self.broker.wait()
+
     # workers --------------------------------------------------------------------------------
     def start_worker(self, wid):
         out = open(os.path.join(self.run_dir, "logs", f"{wid}.log"), "ab")
@@ -439,7 +456,7 @@ def malformed_commands(prefix):
 # ----------------------------------------------------------------------------------------------
 # faults
 # ----------------------------------------------------------------------------------------------
-def fault_schedule(procs, log, t0, fault_log, stop_evt):
+def fault_schedule(procs, log, t0, fault_log, stop_evt, schedule="standard"):
     def at(t):
         while now() < t0 + t:
             if stop_evt.is_set():
@@ -449,6 +466,8 @@ def fault_schedule(procs, log, t0, fault_log, stop_evt):
     def note(what):
         fault_log.append((round(now() - t0, 1), what))
 
+    if schedule == "pauses":
+        return pause_schedule(procs, at, note, log)
     try:
         for (t_kill, wid) in ((15, "w1"), (35, "w2")):
             at(t_kill)
@@ -479,6 +498,47 @@ def fault_schedule(procs, log, t0, fault_log, stop_evt):
     except Exception as e:
         log(f"!!! fault thread error: {e!r}")
         fault_log.append((round(now() - t0, 1), f"fault thread error {e!r}"))
+
+
+def pause_schedule(procs, at, note, log):
+    """Pauses rather than deaths: a worker paused for less than its session timeout but longer than
+    its ownership lease, the broker paused and stopped cleanly, a worker paused past its session
+    timeout but not its transaction timeout, a death and a pause at once, then all workers paused."""
+    try:
+        at(15)
+        procs.sigstop("w1"); note("SIGSTOP w1")
+        at(19)
+        procs.sigcont("w1"); note("SIGCONT w1 (4 s: past the lease, within the session)")
+        at(35)
+        procs.signal_broker(signal.SIGSTOP, "SIGSTOP"); note("broker SIGSTOP")
+        at(50)
+        procs.signal_broker(signal.SIGCONT, "SIGCONT"); note("broker SIGCONT (15 s)")
+        at(65)
+        rc = procs.term_broker(); note(f"broker SIGTERM rc={rc}")
+        at(70)
+        procs.start_broker(); note("broker restart")
+        at(90)
+        procs.sigstop("w2"); note("SIGSTOP w2")
+        at(98)
+        procs.sigcont("w2"); note("SIGCONT w2 (8 s: past the session, within the transaction timeout)")
+        at(110)
+        procs.kill9_worker("w3"); note("kill -9 w3")
+        procs.sigstop("w1"); note("SIGSTOP w1")
+        at(115)
+        procs.start_worker("w3"); note("restart w3")
+        at(120)
+        procs.sigcont("w1"); note("SIGCONT w1 (10 s)")
+        at(135)
+        for wid in WORKERS:
+            procs.sigstop(wid); note(f"SIGSTOP {wid}")
+        at(145)
+        for wid in WORKERS:
+            procs.sigcont(wid); note(f"SIGCONT {wid} (10 s, all three)")
+    except SystemExit:
+        pass
+    except Exception as e:
+        log(f"!!! fault thread error: {e!r}")
+        note(f"fault thread error {e!r}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -586,7 +646,8 @@ def audit(queries, malformed, rec, procs, journal_path, out, fault_times=()):
             flag("ran twice (two provider_query_ids in events)", qid, pqids)
         if len(journal.get(qid, [])) > 1:
             starts = sorted(parse_mock_id(x)[0] / 1000 for x in journal[qid])
-            near = [f for f in fault_times if f[1] in ("kill -9", "SIGSTOP") and -0.2 <= f[0] - starts[0] <= 1.5]
+            near = [f for f in fault_times if f[1] in ("kill -9", "SIGSTOP") and "broker" not in f[2]
+                    and -0.2 <= f[0] - starts[0] <= 1.5]
             cat = ("ran twice (mock journal), first start <=1.5 s before a kill -9/SIGSTOP of a worker: documented window"
                    if near else "ran twice (mock journal: started more than once)")
             flag(cat, qid, {"starts": journal[qid], "near_fault": near})
@@ -758,6 +819,8 @@ def main():
     ap.add_argument("--prefix", default="c1")
     ap.add_argument("--final-wait", type=float, default=120)
     ap.add_argument("--no-faults", action="store_true")
+    ap.add_argument("--schedule", choices=("standard", "pauses"), default="standard",
+                    help="standard: deaths, a long pause, a broker kill, a rolling restart; pauses: pauses of workers and the broker")
     args = ap.parse_args()
 
     run_dir = args.run_dir
@@ -815,7 +878,7 @@ def main():
 
         t0 = now()
         log.t0 = t0
-        ft = threading.Thread(target=fault_schedule, args=(procs, log, t0, fault_log, stop_evt), daemon=True)
+        ft = threading.Thread(target=fault_schedule, args=(procs, log, t0, fault_log, stop_evt, args.schedule), daemon=True)
         if not args.no_faults:
             ft.start()
         log(f"submitting {len(queries)} queries over {args.submit_seconds}s "

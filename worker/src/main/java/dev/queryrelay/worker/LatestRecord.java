@@ -9,10 +9,11 @@ import java.util.function.Supplier;
 /**
  * A record for the {@link Outbox} of which only the last one per topic and key is sent, when its
  * transaction commits: to {@code topic}'s partition {@code kafkaPartition}, keyed by {@code key} as
- * UTF-8, its value encoded by {@code value} then; {@code partition} as in {@link OutboxRecord}.
+ * UTF-8, its value encoded by {@code value} then; {@code partition} and {@code onCommit} (null:
+ * none) as in {@link OutboxRecord}.
  */
-record LatestRecord(String topic, int kafkaPartition, String key, int partition, Supplier<byte[]> value)
-        implements Outbox.Item {
+record LatestRecord(String topic, int kafkaPartition, String key, int partition, Supplier<byte[]> value,
+                    Runnable onCommit) implements Outbox.Item {
     LatestRecord {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(key, "key");
@@ -21,6 +22,6 @@ record LatestRecord(String topic, int kafkaPartition, String key, int partition,
 
     OutboxRecord encode() {
         return new OutboxRecord(new ProducerRecord<>(topic, kafkaPartition, key.getBytes(StandardCharsets.UTF_8),
-                value.get()), partition, null);
+                value.get()), partition, onCommit);
     }
 }

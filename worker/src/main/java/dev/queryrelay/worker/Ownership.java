@@ -1,5 +1,6 @@
 package dev.queryrelay.worker;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +24,11 @@ final class Ownership {
     }
 
     private final ConcurrentHashMap<String, Owned> queries = new ConcurrentHashMap<>();
+    /**
+     * Queries whose end is queued and not committed yet, by submit partition: until it is, the
+     * state topic does not know it, and a partition handed over must take them along.
+     */
+    private final ConcurrentHashMap<String, Integer> ending = new ConcurrentHashMap<>();
 
     void assign(String queryId, int partition, String submitJson) {
         queries.put(Objects.requireNonNull(queryId, "queryId"), new Owned(partition, submitJson));
@@ -32,21 +38,29 @@ final class Ownership {
         return queries.get(queryId);
     }
 
-    /** Ends the ownership of a query; returns what was owned, or null. */
+    /** Ends the ownership of a query, also one whose end is not committed yet; returns what was owned, or null. */
     Owned release(String queryId) {
+        ending.remove(queryId);
         return queries.remove(queryId);
+    }
+
+    /** The end of a query {@linkplain #release(String, Owned, Runnable) released} with it is committed. */
+    void ended(String queryId) {
+        ending.remove(queryId);
     }
 
     /**
      * Ends the ownership {@code owned} of a query with {@code last}, run as one step with the end:
      * an {@link #ifOwned} of another thread runs wholly before it, or finds the query no longer
-     * owned. Nothing runs when the query is no longer owned as {@code owned}.
+     * owned. Nothing runs when the query is no longer owned as {@code owned}. The query stays
+     * among the {@link #queriesOf} its partition until its end is committed ({@link #ended}).
      */
     void release(String queryId, Owned owned, Runnable last) {
         queries.computeIfPresent(queryId, (id, current) -> {
             if (current != owned) {
                 return current;
             }
+            ending.put(id, owned.partition());
             last.run();
             return null;
         });
@@ -60,7 +74,19 @@ final class Ownership {
         });
     }
 
+    /** The queries of a submit partition: those owned, and those whose end is not committed yet. */
     List<String> queriesOf(int partition) {
-        return queries.entrySet().stream().filter(e -> e.getValue().partition() == partition).map(e -> e.getKey()).toList();
+        List<String> of = new ArrayList<>();
+        queries.forEach((id, owned) -> {
+            if (owned.partition() == partition) {
+                of.add(id);
+            }
+        });
+        ending.forEach((id, endedIn) -> {
+            if (endedIn == partition && !of.contains(id)) {
+                of.add(id);
+            }
+        });
+        return of;
     }
 }

@@ -55,11 +55,13 @@ final class StateStore {
         // one only when no later one replaces it before the commit, so there, and only then
         byte[] json = last ? state.toJson() : null;
         Supplier<byte[]> value = last ? () -> json : state::toJson;
-        LatestRecord record = new LatestRecord(topic, owned.partition(), snapshot.queryId(), owned.partition(), value);
+        String queryId = snapshot.queryId();
+        LatestRecord record = new LatestRecord(topic, owned.partition(), queryId, owned.partition(), value,
+                last ? () -> ownership.ended(queryId) : null);
         Runnable queue = event == null ? () -> outbox.sendLatest(record) : () -> outbox.send(event, record);
         if (last) {
             // queued as the ownership ends, in one step: a cancel's record comes wholly before it or not at all
-            ownership.release(snapshot.queryId(), owned, queue);
+            ownership.release(queryId, owned, queue);
         } else {
             queue.run();
         }

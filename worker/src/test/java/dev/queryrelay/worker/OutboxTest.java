@@ -109,11 +109,11 @@ class OutboxTest {
 
     private static ProducerRecord<byte[], byte[]> state(String queryId, String value) {
         return new ProducerRecord<>("state", 0, queryId.getBytes(StandardCharsets.UTF_8),
-                (queryId + " " + value).getBytes(StandardCharsets.UTF_8));
+                (queryId + " " + value).getBytes(StandardCharsets.UTF_8), null);
     }
 
     private static LatestRecord held(String queryId, String value, int partition) {
-        return new LatestRecord("state", 0, queryId, partition, () -> (queryId + " " + value).getBytes(StandardCharsets.UTF_8));
+        return new LatestRecord("state", 0, queryId, partition, () -> (queryId + " " + value).getBytes(StandardCharsets.UTF_8), null);
     }
 
     @Test

@@ -158,6 +158,21 @@ class StateStoreTest {
     }
 
     @Test
+    void aQueryWhoseEndIsNotCommittedYetStaysWithItsPartitionUntilItIs() {
+        ownership.assign("q1", 2, SUBMIT);
+        ownership.assign("q2", 2, SUBMIT);
+        transition(snapshot("q1", QueryStatus.SUCCEEDED, 3, "p-1"));
+        transition(snapshot("q2", QueryStatus.FAILED, 2, "p-2"));
+        ownership.release("q2");
+
+        assertNull(ownership.get("q1"), "no longer owned: nothing more is recorded for it");
+        assertEquals(List.of("q1"), ownership.queriesOf(2),
+                "a partition handed over now takes it along: the state topic does not know its end yet");
+        written();
+        assertEquals(List.of(), ownership.queriesOf(2), "its end is committed");
+    }
+
+    @Test
     void aCancelRequestRacingTheTerminalStateNeverFollowsIt() throws Exception {
         int queries = 2_000;
         Phaser both = new Phaser(2);
