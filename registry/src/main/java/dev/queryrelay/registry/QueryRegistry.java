@@ -318,16 +318,15 @@ public final class QueryRegistry implements AutoCloseable {
 
     /** Starts or follows the query; false when a remembered cancel or its past deadline ended it at once. */
     private boolean launch(QueryLifecycle query, boolean takenOver) {
+        Phase phase = query.phase();
         EarlyCancels.EarlyCancel early = earlyCancels.take(query.id());
         if (early != null) {
             stopper.stop(query, QueryStatus.CANCELED, Errors.canceled(early.reason()));
+            cancelLeftover(query, phase, takenOver);
             return false;
         }
-        Phase phase = query.phase();
         if (!timeouts.arm(query)) {
-            if (phase == Phase.PENDING && takenOver) {
-                starter.cancelLeftover(query);
-            }
+            cancelLeftover(query, phase, takenOver);
             return false;
         }
         if (phase == Phase.PENDING) {
@@ -336,6 +335,13 @@ public final class QueryRegistry implements AutoCloseable {
             poller.follow(query);
         }
         return true;
+    }
+
+    /** For a query ended before it was started here that another process may have started: cancels that execution. */
+    private void cancelLeftover(QueryLifecycle query, Phase phase, boolean mayHaveStarted) {
+        if (phase == Phase.PENDING && mayHaveStarted) {
+            starter.cancelLeftover(query);
+        }
     }
 
     /** A query's end, reported by its lifecycle: counted and remembered for the TTL. */

@@ -36,4 +36,14 @@ public interface SideEffectGuard {
      * when {@code false} it is asked again after {@link EngineDefaults#GUARD_RETRY}.
      */
     boolean mayCancel(String queryId);
+
+    /**
+     * Whether an execution that the query does not follow may be canceled in the warehouse now (a
+     * start that returned after its query ended here, an execution a previous owner left behind);
+     * never asked for a query handed over to another registry. By default as {@link #mayCancel};
+     * when {@code false} the execution keeps running.
+     */
+    default boolean mayCancelLeftover(String queryId) {
+        return mayCancel(queryId);
+    }
 }

@@ -61,7 +61,7 @@ final class Stopper {
 
     /** Cancels an execution that {@code query} does not follow, if the guard allows it; a failure is only logged. */
     void cancelInWarehouse(QueryLifecycle query, String providerQueryId) {
-        if (!guard.mayCancel(query.id())) {
+        if (!guard.mayCancelLeftover(query.id())) {
             log.warn("query {}: {} keeps running in the warehouse: this registry may no longer own the query",
                     query.id(), providerQueryId);
             return;

@@ -120,6 +120,20 @@ class ExactlyOnceStartTest {
     }
 
     @Test
+    void aPendingQueryTakenOverWithACancelEndsCanceledAndItsLeftoverExecutionIsCanceled() {
+        warehouse.findStarted = (queryId, notBefore) -> Optional.of("p-old");
+        engine.start(warehouse, b -> b);
+        engine.registry.cancel("q1", "stop");
+        engine.registry.restore(TestEngine.request("q1", "SELECT 1"),
+                new RestorePoint(QueryStatus.PENDING, 1, engine.time.instant(), null, null, null));
+
+        assertEquals(List.of("CANCELED"), engine.events.of("q1"));
+        await("the leftover execution is canceled").atMost(TestEngine.WAIT)
+                .until(() -> warehouse.calls("cancel").equals(List.of("cancel p-old")));
+        assertTrue(warehouse.calls("start").isEmpty(), "never started");
+    }
+
+    @Test
     void aPendingQueryTakenOverThatNeverStartedIsStartedOnce() {
         engine.start(warehouse, b -> b);
         engine.registry.restore(TestEngine.request("q1", "SELECT 1"),

@@ -477,6 +477,21 @@ class QueryRegistryTest {
     }
 
     @Test
+    void aCancelRememberedBeforeARestorePastTheTimeoutWinsOverTheTimeout() {
+        registry();
+        StartRequest request = request("q1", "/* mock: duration_ms=60000 */ SELECT 1",
+                QueryOptions.DEFAULTS.withTimeout(Duration.ofSeconds(1)));
+        String id = mock.connect(Map.of()).start(request);
+        Instant created = time.instant().minusSeconds(10);
+        registry.cancel("q1", "stop");
+        registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, id, created, null));
+
+        QuerySnapshot canceled = awaitStatusNow("q1", QueryStatus.CANCELED);
+        assertEquals(3, canceled.seq());
+        assertEquals(List.of(id), connection.canceled);
+    }
+
+    @Test
     void forgetStopsDrivingAQueryWithoutCancelingIt() {
         registry();
         registry.submit(request("q1", "/* mock: duration_ms=400 */ SELECT 1"));

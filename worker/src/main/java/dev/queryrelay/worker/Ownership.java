@@ -40,8 +40,9 @@ final class Ownership {
 
     /** Ends the ownership of a query, also one whose end is not committed yet; returns what was owned, or null. */
     Owned release(String queryId) {
+        Owned owned = queries.remove(queryId);
         ending.remove(queryId);
-        return queries.remove(queryId);
+        return owned;
     }
 
     /** The end of a query {@linkplain #release(String, Owned, Runnable) released} with it is committed. */
@@ -54,19 +55,30 @@ final class Ownership {
      * an {@link #ifOwned} of another thread runs wholly before it, or finds the query no longer
      * owned. Nothing runs when the query is no longer owned as {@code owned}. The query stays
      * among the {@link #queriesOf} its partition until its end is committed ({@link #ended}).
+     * {@code last} must not block nor call this class.
      */
     void release(String queryId, Owned owned, Runnable last) {
-        queries.computeIfPresent(queryId, (id, current) -> {
+        Objects.requireNonNull(owned, "owned");
+        Objects.requireNonNull(last, "last");
+        queries.computeIfPresent(Objects.requireNonNull(queryId, "queryId"), (id, current) -> {
             if (current != owned) {
                 return current;
             }
             ending.put(id, owned.partition());
-            last.run();
+            try {
+                last.run();
+            } catch (RuntimeException e) {
+                ending.remove(id);
+                throw e;
+            }
             return null;
         });
     }
 
-    /** Runs {@code action} while the query is owned: a {@link #release} waits until it is done. */
+    /**
+     * Runs {@code action} while the query is owned: a {@link #release} waits until it is done.
+     * {@code action} must not block nor call this class.
+     */
     void ifOwned(String queryId, Consumer<Owned> action) {
         queries.computeIfPresent(queryId, (id, owned) -> {
             action.accept(owned);

@@ -30,4 +30,13 @@ final class OwnershipGuard implements SideEffectGuard {
     public boolean mayCancel(String queryId) {
         return ownership.get(queryId) != null && lease.isValid();
     }
+
+    /**
+     * An execution no query follows (its query ended here, so its ownership ended with it) is
+     * canceled while the lease holds: the registry asks only for queries it did not hand over.
+     */
+    @Override
+    public boolean mayCancelLeftover(String queryId) {
+        return lease.isValid();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.queryrelay.worker;
 
+import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.protocol.CommandParser;
 import dev.queryrelay.registry.QueryRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -102,11 +103,12 @@ final class Rebalancer implements ConsumerRebalanceListener {
         int count = 0;
         for (int partition : numbers(gate.submitPartitions(partitions))) {
             for (String queryId : ownership.queriesOf(partition)) {
-                // forget first: it waits for a start in flight, whose RUNNING record is published while still owned
-                if (registry.forget(queryId)) {
+                // forget first: it waits for a start in flight, whose RUNNING record is published while still owned;
+                // a query whose end is not committed is forgotten too: its next owner learns the end from the state topic
+                registry.forget(queryId);
+                if (ownership.release(queryId) != null) {
                     count++;
                 }
-                ownership.release(queryId);
             }
         }
         if (count > 0) {
@@ -131,13 +133,17 @@ final class Rebalancer implements ConsumerRebalanceListener {
                     registry.cancel(entry.queryId(), entry.cancelReason());
                     continue;
                 }
-                if (!entry.status().isTerminal()) {
+                boolean inFlight = !entry.status().isTerminal();
+                if (inFlight) {
                     ownership.assign(entry.queryId(), partition, entry.submit());
-                    resumed++;
+                    if (entry.cancelReason() != null) {
+                        // remembered before the restore, which applies it first: it wins over a deadline passed since
+                        registry.cancel(entry.queryId(), entry.cancelReason().isEmpty() ? null : entry.cancelReason());
+                    }
                 }
-                registry.restore(entry.request(parser), entry.restorePoint());
-                if (entry.cancelReason() != null && !entry.status().isTerminal()) {
-                    registry.cancel(entry.queryId(), entry.cancelReason().isEmpty() ? null : entry.cancelReason());
+                QuerySnapshot restored = registry.restore(entry.request(parser), entry.restorePoint());
+                if (inFlight && !restored.status().isTerminal()) {
+                    resumed++;
                 }
             } catch (RuntimeException e) {
                 log.error("cannot take over query {} from the state topic: {}", entry.queryId(), e.toString());
