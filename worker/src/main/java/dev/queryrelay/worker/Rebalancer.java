@@ -125,7 +125,7 @@ final class Rebalancer implements ConsumerRebalanceListener {
 
     /** Restores the queries of a newly assigned submit partition from the state topic. */
     private void takeOver(int partition) {
-        Map<String, QueryState> states = state.read(stateReader, partition, STATE_READ_TIMEOUT);
+        Map<String, QueryState> states = readState(partition);
         int resumed = 0;
         for (QueryState entry : states.values()) {
             try {
@@ -151,6 +151,18 @@ final class Rebalancer implements ConsumerRebalanceListener {
         }
         if (resumed > 0) {
             log.info("took over {} queries in flight of submit partition {}", resumed, partition);
+        }
+    }
+
+    /** The partition's state, read whole: until it is, none of its commands is read (the worker's shutdown wakes the reader). */
+    private Map<String, QueryState> readState(int partition) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return state.read(stateReader, partition, STATE_READ_TIMEOUT);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                log.warn("state partition {} not read yet (attempt {}): {}; reading it again", partition, attempt,
+                        e.getMessage());
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,7 +88,11 @@ final class StateStore {
                 partition, onCommit);
     }
 
-    /** The latest committed state of every query of one partition, read from the beginning to the current end. */
+    /**
+     * The latest committed state of every query of one partition, read from the beginning to the
+     * current end; a {@link TimeoutException} when that end is not reached within {@code timeout}
+     * (never a part of it: a query whose state was not read would be lost).
+     */
     Map<String, QueryState> read(Consumer<String, byte[]> reader, int partition, Duration timeout) {
         TopicPartition tp = new TopicPartition(topic, partition);
         reader.assign(List.of(tp));
@@ -97,8 +102,10 @@ final class StateStore {
         Instant deadline = Instant.now().plus(timeout);
         while (reader.position(tp, timeout) < end) {
             if (Instant.now().isAfter(deadline)) {
-                log.error("reading state partition {} timed out at offset {} of {}", tp, reader.position(tp), end);
-                break;
+                long at = reader.position(tp);
+                reader.unsubscribe();
+                throw new TimeoutException("state partition " + tp + " read to offset " + at + " of " + end
+                        + " within " + timeout.toMillis() + " ms");
             }
             for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
                 if (record.value() == null) {

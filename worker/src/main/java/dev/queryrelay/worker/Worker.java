@@ -230,6 +230,7 @@ public final class Worker implements AutoCloseable {
         log.info("worker {} shutting down with {} queries in flight (they keep running in the warehouse)",
                 workerId, registry.inFlight());
         loop.stop();
+        stateReader.wakeup();
         try {
             if (!loop.awaitStopped(shutdownTimeout.multipliedBy(2))) {
                 log.warn("the shutdown did not end within {}", shutdownTimeout.multipliedBy(2));

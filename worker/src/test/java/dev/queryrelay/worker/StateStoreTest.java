@@ -6,7 +6,10 @@ import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.api.StartRequest;
 import dev.queryrelay.protocol.CommandParser;
 import dev.queryrelay.protocol.SubmitCommand;
+import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +30,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StateStoreTest {
@@ -170,6 +174,18 @@ class StateStoreTest {
                 "a partition handed over now takes it along: the state topic does not know its end yet");
         written();
         assertEquals(List.of(), ownership.queriesOf(2), "its end is committed");
+    }
+
+    @Test
+    void aStatePartitionNotReadToItsEndInTimeIsAnErrorNotAPartialState() {
+        MockConsumer<String, byte[]> reader = new MockConsumer<>("earliest");
+        TopicPartition tp = new TopicPartition("state", 1);
+        reader.updateBeginningOffsets(Map.of(tp, 0L));
+        reader.updateEndOffsets(Map.of(tp, 5L));
+
+        TimeoutException e = assertThrows(TimeoutException.class, () -> store.read(reader, 1, Duration.ofMillis(100)));
+        assertTrue(e.getMessage().contains("read to offset 0 of 5"), e.getMessage());
+        assertTrue(reader.assignment().isEmpty(), "the reader is free for the next attempt");
     }
 
     @Test
