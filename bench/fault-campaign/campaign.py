@@ -644,6 +644,7 @@ def audit(queries, malformed, rec, procs, journal_path, out, fault_times=()):
         running_pqids = sorted({e["provider_query_id"] for e in evs if e["status"] == "RUNNING" and e.get("provider_query_id")})
         if len(pqids) > 1:
             flag("ran twice (two provider_query_ids in events)", qid, pqids)
+        near = []
         if len(journal.get(qid, [])) > 1:
             starts = sorted(parse_mock_id(x)[0] / 1000 for x in journal[qid])
             worker_faults = [f for f in fault_times if f[1] in ("kill -9", "SIGSTOP") and "broker" not in f[2]]
@@ -656,7 +657,9 @@ def audit(queries, malformed, rec, procs, journal_path, out, fault_times=()):
                    "(or of the broker, the worker's before it served again): documented window"
                    if near else "ran twice (mock journal: started more than once)")
             flag(cat, qid, {"starts": journal[qid], "near_fault": near})
-        if spec["dup"] and (len(pqids) > 1 or len(journal.get(qid, [])) > 1 or len(at_by_seq.get(1, ())) > 1):
+        in_window = len(journal.get(qid, [])) > 1 and bool(near)
+        if spec["dup"] and (len(pqids) > 1 or (len(journal.get(qid, [])) > 1 and not in_window)
+                            or len(at_by_seq.get(1, ())) > 1):
             flag("duplicate submit produced a second run", qid, {"pqids": pqids, "journal": journal.get(qid, []),
                                                                   "seq1": sorted(at_by_seq.get(1, ()))})
         # pages
