@@ -33,7 +33,8 @@ BOOTSTRAP = f"127.0.0.1:{BROKER_PORT}"
 PARTITIONS = 6
 T_SUBMIT, T_CANCEL, T_STATUS, T_RESULTS, T_DLQ = ("queryrelay.submit", "queryrelay.cancel", "queryrelay.status",
                                                   "queryrelay.results", "queryrelay.dlq")
-WORKERS = {"w1": 18081, "w2": 18082, "w3": 18083}
+WORKERS = {"w1": 18081, "w2": 18082, "w3": 18083}      # started at the beginning
+PORTS = dict(WORKERS, w4=18084)                          # w4 joins and leaves in the scale schedule
 SESSION_TIMEOUT_S = 6  # embedded broker: group.consumer.session.timeout.ms=6000 (docs/operations.md, BrokerSettings)
 SIGSTOP_S = 20         # > session timeout (6 s) and > transaction.timeout.ms (10 s)
 TERMINAL = {"SUCCEEDED", "FAILED", "CANCELED", "TIMEOUT"}
@@ -130,7 +131,7 @@ class Procs:
         out.write(f"\n===== {wid} start {time.strftime('%H:%M:%S')} =====\n".encode())
         out.flush()
         cmd = ["java", "-jar", WORKER_JAR, f"--kafka.bootstrap.servers={BOOTSTRAP}",
-               f"--http.port={WORKERS[wid]}", f"--worker.id={wid}", f"--provider.journal={self.journal}"]
+               f"--http.port={PORTS[wid]}", f"--worker.id={wid}", f"--provider.journal={self.journal}"]
         env = dict(os.environ, QUERYRELAY_LOG_LEVEL="DEBUG")
         p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         with self.lock:
@@ -182,14 +183,14 @@ class Procs:
 
     def ready(self, wid):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{WORKERS[wid]}/health/ready", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORTS[wid]}/health/ready", timeout=2) as r:
                 return r.status == 200
         except Exception:
             return False
 
     def live(self, wid):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{WORKERS[wid]}/health/live", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORTS[wid]}/health/live", timeout=2) as r:
                 return r.status == 200
         except Exception:
             return False
@@ -468,6 +469,8 @@ def fault_schedule(procs, log, t0, fault_log, stop_evt, schedule="standard"):
 
     if schedule == "pauses":
         return pause_schedule(procs, at, note, log)
+    if schedule == "scale":
+        return scale_schedule(procs, at, note, log)
     try:
         for (t_kill, wid) in ((15, "w1"), (35, "w2")):
             at(t_kill)
@@ -498,6 +501,39 @@ def fault_schedule(procs, log, t0, fault_log, stop_evt, schedule="standard"):
     except Exception as e:
         log(f"!!! fault thread error: {e!r}")
         fault_log.append((round(now() - t0, 1), f"fault thread error {e!r}"))
+
+
+def scale_schedule(procs, at, note, log):
+    """Workers joining and leaving under load (each move of partitions a rebalance of the group):
+    a fourth worker joins and leaves cleanly, joins and dies, two workers leave at once and come
+    back, and the fourth joins once more and leaves while the others are busy."""
+    try:
+        at(20)
+        procs.start_worker("w4"); note("join w4")
+        at(40)
+        rc = procs.term_worker("w4"); note(f"SIGTERM w4 rc={rc} (leaves)")
+        at(55)
+        procs.start_worker("w4"); note("join w4")
+        at(75)
+        procs.kill9_worker("w4"); note("kill -9 w4 (not restarted)")
+        at(95)
+        for wid in ("w1", "w2"):
+            procs.expected_exit[wid] = True
+            os.kill(procs.workers[wid].pid, signal.SIGTERM); note(f"SIGTERM {wid} (two leave at once)")
+        for wid in ("w1", "w2"):
+            procs.workers[wid].wait(60)
+        at(105)
+        for wid in ("w1", "w2"):
+            procs.start_worker(wid); note(f"restart {wid}")
+        at(125)
+        procs.start_worker("w4"); note("join w4")
+        at(145)
+        rc = procs.term_worker("w4"); note(f"SIGTERM w4 rc={rc} (leaves)")
+    except SystemExit:
+        pass
+    except Exception as e:
+        log(f"!!! fault thread error: {e!r}")
+        note(f"fault thread error {e!r}")
 
 
 def pause_schedule(procs, at, note, log):
@@ -835,8 +871,9 @@ def main():
     ap.add_argument("--prefix", default="c1")
     ap.add_argument("--final-wait", type=float, default=120)
     ap.add_argument("--no-faults", action="store_true")
-    ap.add_argument("--schedule", choices=("standard", "pauses"), default="standard",
-                    help="standard: deaths, a long pause, a broker kill, a rolling restart; pauses: pauses of workers and the broker")
+    ap.add_argument("--schedule", choices=("standard", "pauses", "scale"), default="standard",
+                    help="standard: deaths, a long pause, a broker kill, a rolling restart; pauses: pauses of workers "
+                         "and the broker; scale: a fourth worker joining and leaving, two workers leaving at once")
     args = ap.parse_args()
 
     run_dir = args.run_dir

@@ -105,7 +105,9 @@ public final class QueryRegistry implements AutoCloseable {
     /**
      * Accepts a query and returns at once with its {@code PENDING} snapshot (its listeners have
      * had it by then); the query is started in the background. Submitting a query id that is
-     * already known starts nothing and returns the known query's current snapshot.
+     * already known starts nothing and returns the known query's current snapshot. A query whose
+     * timeout has passed by the time it is launched (a timeout of a few milliseconds), or whose
+     * cancel came first, ends at once without a start and its final snapshot is returned.
      *
      * @throws QueryRelayException with {@link ErrorType#VALIDATION} for a blank SQL text or id
      */
