@@ -55,11 +55,13 @@ final class Starter {
     }
 
     /**
-     * For a query that ended before it was started here (taken over past its deadline): cancels
-     * the execution a previous owner may have started for it, if the warehouse knows one.
+     * For a query that ended before it was started here (taken over past its deadline, or canceled
+     * first): cancels the execution a previous owner may have started for it, if the warehouse
+     * knows one. The look-up is retried like any call.
      */
     void cancelLeftover(QueryLifecycle query) {
-        calls.once(CallObserver.FIND_STARTED, query.id(), () -> connection.findStarted(query.id(), query.createdAt), null)
+        calls.retried(attempt -> calls.once(CallObserver.FIND_STARTED, query.id(),
+                        () -> connection.findStarted(query.id(), query.createdAt), null))
                 .whenComplete((found, failure) -> {
                     if (failure != null) {
                         log.warn("query {}: looking up an execution to cancel failed: {}", query.id(), Errors.describe(failure));

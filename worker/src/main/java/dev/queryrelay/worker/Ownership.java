@@ -1,8 +1,9 @@
 package dev.queryrelay.worker;
 
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
@@ -88,17 +89,17 @@ final class Ownership {
 
     /** The queries of a submit partition: those owned, and those whose end is not committed yet. */
     List<String> queriesOf(int partition) {
-        List<String> of = new ArrayList<>();
+        Set<String> of = new LinkedHashSet<>();
         queries.forEach((id, owned) -> {
             if (owned.partition() == partition) {
                 of.add(id);
             }
         });
         ending.forEach((id, endedIn) -> {
-            if (endedIn == partition && !of.contains(id)) {
+            if (endedIn == partition) {
                 of.add(id);
             }
         });
-        return of;
+        return List.copyOf(of);
     }
 }
