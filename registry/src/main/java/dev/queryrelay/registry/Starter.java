@@ -75,7 +75,8 @@ final class Starter {
         if (!query.beginStart()) {
             return;
         }
-        calls.retried(attempt -> attempt(query, mayHaveStarted || attempt > 1))
+        calls.retried(attempt -> attempt == 1 ? attempt(query, mayHaveStarted)
+                        : whenAllowed(query).thenCompose(allowed -> attempt(query, true)))
                 .whenComplete((providerQueryId, failure) -> {
                     try {
                         if (failure != null) {
@@ -89,10 +90,38 @@ final class Starter {
                 });
     }
 
+    /**
+     * Completes once the guard allows a start of the query again (asked every
+     * {@link EngineDefaults#GUARD_RETRY}): a start retried after a pause longer than the
+     * ownership's lease must not run before the pause is noticed; fails once the query stopped starting.
+     */
+    private CompletableFuture<Void> whenAllowed(QueryLifecycle query) {
+        CompletableFuture<Void> allowed = new CompletableFuture<>();
+        askGuard(query, allowed);
+        return allowed;
+    }
+
+    private void askGuard(QueryLifecycle query, CompletableFuture<Void> allowed) {
+        guard.mayStart(query.id()).whenComplete((yes, failure) -> {
+            if (failure != null) {
+                allowed.completeExceptionally(failure);
+            } else if (query.phase() != Phase.STARTING) {
+                allowed.completeExceptionally(stoppedWhileStarting(query));
+            } else if (Boolean.TRUE.equals(yes)) {
+                allowed.complete(null);
+            } else {
+                scheduler.schedule(Runnable::run, () -> askGuard(query, allowed), EngineDefaults.GUARD_RETRY);
+            }
+        });
+    }
+
+    private static QueryRelayException stoppedWhileStarting(QueryLifecycle query) {
+        return new QueryRelayException(ErrorType.INTERNAL, "query " + query.id() + " stopped while starting");
+    }
+
     private CompletableFuture<String> attempt(QueryLifecycle query, boolean lookUpFirst) {
         if (query.phase() != Phase.STARTING) {
-            return CompletableFuture.failedFuture(new QueryRelayException(ErrorType.INTERNAL,
-                    "query " + query.id() + " stopped while starting"));
+            return CompletableFuture.failedFuture(stoppedWhileStarting(query));
         }
         if (!lookUpFirst) {
             return startCall(query);

@@ -12,7 +12,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +53,41 @@ class ExactlyOnceStartTest {
         assertEquals(List.of("p-0"), accepted, "started once");
         assertEquals(1, warehouse.calls("findStarted").size());
         engine.drive("the execution found is polled", () -> warehouse.calls("status").contains("status p-0"));
+    }
+
+    @Test
+    void aStartRetriedAfterTheGuardStoppedAllowingItWaitsUntilItAllowsAgain() {
+        AtomicBoolean allowed = new AtomicBoolean(true);
+        AtomicInteger asked = new AtomicInteger();
+        SideEffectGuard guard = new SideEffectGuard() {
+            @Override
+            public CompletionStage<Boolean> mayStart(String queryId) {
+                asked.incrementAndGet();
+                return CompletableFuture.completedFuture(allowed.get());
+            }
+
+            @Override
+            public boolean mayCancel(String queryId) {
+                return allowed.get();
+            }
+        };
+        warehouse.start = request -> {
+            if (warehouse.calls("start").size() == 1) {
+                allowed.set(false); // the worker froze past its lease while the first attempt failed
+                throw QueryRelayException.network("connection reset", null);
+            }
+            return "p-second";
+        };
+        engine.start(warehouse, b -> b.guard(guard));
+        engine.registry.submit(TestEngine.request("q1", "SELECT 1"));
+        Instant retriesDue = engine.time.instant().plusSeconds(5);
+        engine.drive("the retry's backoff passes", () -> engine.time.instant().isAfter(retriesDue) && asked.get() > 3);
+
+        assertEquals(1, warehouse.calls("start").size(), "no start while the guard does not allow one");
+        assertTrue(warehouse.calls("findStarted").isEmpty());
+        allowed.set(true);
+        assertEquals("p-second", engine.driveTo("q1", QueryStatus.RUNNING).providerQueryId());
+        assertEquals(2, warehouse.calls("start").size());
     }
 
     @Test
