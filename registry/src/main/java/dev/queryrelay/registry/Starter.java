@@ -60,8 +60,7 @@ final class Starter {
      * knows one. The look-up is retried like any call.
      */
     void cancelLeftover(QueryLifecycle query) {
-        calls.retried(attempt -> calls.once(CallObserver.FIND_STARTED, query.id(),
-                        () -> connection.findStarted(query.id(), query.createdAt), null))
+        calls.retried(attempt -> findStarted(query))
                 .whenComplete((found, failure) -> {
                     if (failure != null) {
                         log.warn("query {}: looking up an execution to cancel failed: {}", query.id(), Errors.describe(failure));
@@ -126,8 +125,13 @@ final class Starter {
         if (!lookUpFirst) {
             return startCall(query);
         }
-        return calls.once(CallObserver.FIND_STARTED, query.id(), () -> connection.findStarted(query.id(), query.createdAt), null)
+        return findStarted(query)
                 .thenCompose(found -> found.isPresent() ? followFound(query, found) : startCall(query));
+    }
+
+    /** One look-up of an execution started for the query since it was created. */
+    private CompletableFuture<Optional<String>> findStarted(QueryLifecycle query) {
+        return calls.once(CallObserver.FIND_STARTED, query.id(), () -> connection.findStarted(query.id(), query.createdAt), null);
     }
 
     private CompletableFuture<String> followFound(QueryLifecycle query, Optional<String> found) {
