@@ -118,12 +118,19 @@ class Procs:
             self.broker_expected_exit = True
             self.log(f"FAULT SIGTERM broker pid={self.broker.pid}")
             os.kill(self.broker.pid, signal.SIGTERM)
+        return self.await_exit(self.broker, "broker", timeout)
+
+    def await_exit(self, p, name, timeout):
+        """Waits for a process sent SIGTERM to exit; kill -9 when it has not within timeout."""
+        t = now()
         try:
-            return self.broker.wait(timeout)
+            rc = p.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.log(f"broker did not stop in {timeout}s after SIGTERM: kill -9")
-            os.kill(self.broker.pid, signal.SIGKILL)
-            return self.broker.wait()
+            self.log(f"{name} did not stop in {timeout}s after SIGTERM: kill -9")
+            os.kill(p.pid, signal.SIGKILL)
+            rc = p.wait()
+        self.log(f"{name} exited rc={rc} {now() - t:.1f}s after SIGTERM")
+        return rc
 
     # workers --------------------------------------------------------------------------------
     def start_worker(self, wid):
@@ -152,20 +159,17 @@ class Procs:
         p.wait()
 
     def term_worker(self, wid, timeout=60):
+        return self.term_workers([wid], timeout)[0]
+
+    def term_workers(self, wids, timeout=60):
+        """SIGTERM to every worker of wids at once, then waits for each; their exit codes."""
         with self.lock:
-            p = self.workers[wid]
-            self.expected_exit[wid] = True
-            self.log(f"FAULT SIGTERM {wid} pid={p.pid}")
-            os.kill(p.pid, signal.SIGTERM)
-        t = now()
-        try:
-            rc = p.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.log(f"{wid} did not stop in {timeout}s after SIGTERM: kill -9")
-            os.kill(p.pid, signal.SIGKILL)
-            rc = p.wait()
-        self.log(f"{wid} exited rc={rc} {now() - t:.1f}s after SIGTERM")
-        return rc
+            procs = [self.workers[wid] for wid in wids]
+            for wid, p in zip(wids, procs):
+                self.expected_exit[wid] = True
+                self.log(f"FAULT SIGTERM {wid} pid={p.pid}")
+                os.kill(p.pid, signal.SIGTERM)
+        return [self.await_exit(p, wid, timeout) for wid, p in zip(wids, procs)]
 
     def sigstop(self, wid):
         with self.lock:
@@ -182,15 +186,15 @@ class Procs:
             self.stopped.discard(wid)
 
     def ready(self, wid):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORTS[wid]}/health/ready", timeout=2) as r:
-                return r.status == 200
-        except Exception:
-            return False
+        return self.probe(wid, "ready")
 
     def live(self, wid):
+        return self.probe(wid, "live")
+
+    @staticmethod
+    def probe(wid, which):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORTS[wid]}/health/live", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORTS[wid]}/health/{which}", timeout=2) as r:
                 return r.status == 200
         except Exception:
             return False
@@ -517,11 +521,7 @@ def scale_schedule(procs, at, note, log):
         at(75)
         procs.kill9_worker("w4"); note("kill -9 w4 (not restarted)")
         at(95)
-        for wid in ("w1", "w2"):
-            procs.expected_exit[wid] = True
-            os.kill(procs.workers[wid].pid, signal.SIGTERM); note(f"SIGTERM {wid} (two leave at once)")
-        for wid in ("w1", "w2"):
-            procs.workers[wid].wait(60)
+        rcs = procs.term_workers(["w1", "w2"]); note(f"SIGTERM w1 and w2 rc={rcs} (two leave at once)")
         at(105)
         for wid in ("w1", "w2"):
             procs.start_worker(wid); note(f"restart {wid}")
