@@ -24,7 +24,8 @@ public interface Scheduler {
 
     /**
      * Hands {@code command} to {@code executor} once {@code delay} has passed (at once for a zero
-     * or negative delay). Cancelling the returned future before then drops the command.
+     * or negative delay). Cancelling the returned future before then drops the command. The registry
+     * never asks for a delay longer than {@code Long.MAX_VALUE} nanoseconds (about 292 years).
      *
      * @throws RejectedExecutionException if the scheduler is shut down
      */

@@ -152,6 +152,18 @@ class QueryRegistryTest {
     }
 
     @Test
+    void aTimeoutTooFarAwayForAnyTimerIsNotArmedAndTheQueryRuns() {
+        try (QueryRegistry ownTime = QueryRegistry.builder(Providers.load("mock").connect(Map.of())).build()) {
+            QueryOptions farAway = QueryOptions.DEFAULTS.withTimeout(Duration.ofMillis(Long.MAX_VALUE));
+            ownTime.submit(request("far", "/* mock: rows=1 */ SELECT 1", farAway));
+            ownTime.restore(request("restored", "/* mock: rows=1 */ SELECT 1", farAway),
+                    new RestorePoint(QueryStatus.PENDING, 1, Instant.now(), null, null, null));
+            await().atMost(WAIT).until(() -> ownTime.snapshot("far").orElseThrow().status() == QueryStatus.SUCCEEDED
+                    && ownTime.snapshot("restored").orElseThrow().status() == QueryStatus.SUCCEEDED);
+        }
+    }
+
+    @Test
     void sqlFailureFailsAtOnceWithoutRetries() {
         registry();
         registry.submit(request("q1", "/* mock: duration_ms=50 fail=SQL:002003 */ SELECT * FROM missing"));

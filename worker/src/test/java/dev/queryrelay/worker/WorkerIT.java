@@ -1,6 +1,7 @@
 package dev.queryrelay.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.queryrelay.testkit.EmbeddedKafka;
 import dev.queryrelay.embedded.EmbeddedKafkaBroker;
 import dev.queryrelay.testkit.QueryRelayTestClient;
@@ -10,14 +11,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Path VALID_CORPUS = Path.of("..", "protocol", "src", "test", "resources", "protocol-corpus", "valid");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final EmbeddedKafkaBroker broker;
     private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -224,6 +231,32 @@ class WorkerIT {
         long offset = ByteBuffer.wrap(first.headers().lastHeader("kafka_dlt-original-offset").value()).getLong();
         assertTrue(offset >= 0);
         assertNotNull(first.headers().lastHeader("kafka_dlt-original-timestamp"));
+    }
+
+    /**
+     * Every submit of the protocol corpus that docs/schemas accepts (limits, lowest and highest
+     * options, every binding type) runs to a terminal status, and the worker goes on.
+     */
+    @Test
+    void everyValidSubmitOfTheProtocolCorpusRunsToATerminalStatus(TestInfo test) throws IOException {
+        startWorker(test);
+        List<String> ids = new ArrayList<>();
+        try (Stream<Path> files = Files.list(VALID_CORPUS)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("submit-")).sorted().toList()) {
+                String value = Files.readString(file);
+                String key = "corpus-" + file.getFileName().toString().replace(".json", "");
+                JsonNode queryId = JSON.readTree(value).get("query_id");
+                ids.add(queryId == null || queryId.isNull() ? key : queryId.asText());
+                client.send(topics.submit(), key, value);
+            }
+        }
+        assertTrue(ids.size() > 10, "corpus not found under " + VALID_CORPUS);
+        for (String id : ids) {
+            assertNotNull(client.awaitTerminal(id, WAIT), id);
+        }
+        client.submit("after-corpus", "SELECT 1");
+        client.awaitStatus("after-corpus", "SUCCEEDED", WAIT);
+        assertTrue(client.deadLetters().isEmpty(), "no valid command goes to the DLQ");
     }
 
     @Test
