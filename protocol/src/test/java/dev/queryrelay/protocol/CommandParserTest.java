@@ -51,6 +51,18 @@ class CommandParserTest {
     }
 
     @Test
+    void aNumberHasAtMostAThousandDigits() {
+        String thousand = "9".repeat(1000);
+        String fraction = "-0." + "9".repeat(999);
+        StartRequest request = parser.parseSubmit(key("k"), utf8("{\"sql\":\"SELECT ?, ?\",\"bindings\":[" + thousand
+                + ", " + fraction + "]}")).request();
+        assertEquals(List.of(new BigDecimal(thousand), new BigDecimal(fraction)), request.bindings());
+        QueryRelayException tooLong = assertThrows(QueryRelayException.class, () -> parser.parseSubmit(key("k"),
+                utf8("{\"sql\":\"SELECT ?\",\"bindings\":[" + thousand + "9]}")));
+        assertEquals(ErrorType.VALIDATION, tooLong.error().type());
+    }
+
+    @Test
     void takesTheQueryIdFromTheKeyWhenTheFieldIsAbsent() {
         SubmitCommand command = parser.parseSubmit(key("from-key"), utf8("{\"sql\":\"SELECT 1\"}"));
         assertEquals("from-key", command.queryId());
