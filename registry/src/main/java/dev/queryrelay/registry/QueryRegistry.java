@@ -1,5 +1,6 @@
 package dev.queryrelay.registry;
 
+import dev.queryrelay.api.ErrorInfo;
 import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.QueryRelayException;
 import dev.queryrelay.api.QuerySnapshot;
@@ -318,8 +319,22 @@ public final class QueryRegistry implements AutoCloseable {
         log.info("registry closed with {} queries in flight", counters.inFlight.get());
     }
 
-    /** Starts or follows the query; false when a remembered cancel or its past deadline ended it at once. */
+    /**
+     * Starts or follows the query; false when a remembered cancel or its past deadline ended it at
+     * once, or when launching it failed unexpectedly: an accepted query then ends {@code FAILED}
+     * ({@code INTERNAL}) instead of staying {@code PENDING}, and the caller goes on.
+     */
     private boolean launch(QueryLifecycle query, boolean takenOver) {
+        try {
+            return drive(query, takenOver);
+        } catch (RuntimeException e) {
+            log.error("query {} could not be launched; it fails", query.id(), e);
+            query.fail(ErrorInfo.of(ErrorType.INTERNAL, "the engine could not launch the query: " + e));
+            return false;
+        }
+    }
+
+    private boolean drive(QueryLifecycle query, boolean takenOver) {
         Phase phase = query.phase();
         EarlyCancels.EarlyCancel early = earlyCancels.take(query.id());
         if (early != null) {

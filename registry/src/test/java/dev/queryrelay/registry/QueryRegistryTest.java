@@ -164,6 +164,23 @@ class QueryRegistryTest {
     }
 
     @Test
+    void aQueryWhoseLaunchFailsUnexpectedlyEndsFailedInternalAndTheCallerGoesOn() {
+        Scheduler refusesLongDelays = (executor, command, delay) -> {
+            if (delay.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalStateException("this scheduler takes no delay above an hour");
+            }
+            return time.schedule(executor, command, delay);
+        };
+        registry(b -> b.scheduler(refusesLongDelays));
+        QuerySnapshot accepted = registry.submit(request("q1", "SELECT 1", QueryOptions.DEFAULTS.withTimeout(Duration.ofHours(2))));
+        assertEquals(QueryStatus.FAILED, accepted.status());
+        assertEquals(ErrorType.INTERNAL, accepted.error().type());
+        assertEquals(List.of(QueryStatus.PENDING, QueryStatus.FAILED), events.statusesOf("q1"));
+        registry.submit(request("q2", "SELECT 1"));
+        awaitStatus("q2", QueryStatus.SUCCEEDED);
+    }
+
+    @Test
     void sqlFailureFailsAtOnceWithoutRetries() {
         registry();
         registry.submit(request("q1", "/* mock: duration_ms=50 fail=SQL:002003 */ SELECT * FROM missing"));
