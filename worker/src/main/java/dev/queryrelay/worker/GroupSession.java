@@ -3,6 +3,7 @@ package dev.queryrelay.worker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
@@ -12,23 +13,29 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The ownership lease a worker can trust: at most the configured {@code worker.ownership-lease-ms}
- * and at most half the group's session timeout, which the consumer group protocol (KIP-848) sets on
- * the broker ({@code group.consumer.session.timeout.ms}): a member silent for longer than that may
- * have lost its partitions.
+ * and at most half the group's session timeout: a member silent for longer than that may have lost
+ * its partitions. With Kafka's consumer group protocol (KIP-848) the broker sets the session timeout
+ * ({@code group.consumer.session.timeout.ms}); with the classic protocol the consumer does
+ * ({@code session.timeout.ms}, Kafka's default 45 s).
  */
 final class GroupSession {
 
     private static final Logger log = LoggerFactory.getLogger(GroupSession.class);
     static final String SESSION_TIMEOUT = "group.consumer.session.timeout.ms";
+    /** Kafka's default {@code session.timeout.ms} of a classic-protocol consumer. */
+    static final Duration CLASSIC_DEFAULT_SESSION = Duration.ofSeconds(45);
 
     private GroupSession() {
     }
 
-    static Duration lease(Admin admin, Duration configured) {
-        Duration session = sessionTimeout(admin);
+    /** The lease for a worker whose command consumer has {@code consumerSettings}; the broker is asked through {@code admin} when it sets the session. */
+    static Duration lease(Map<String, Object> consumerSettings, Supplier<Admin> admin, Duration configured) {
+        boolean classic = "classic".equalsIgnoreCase(String.valueOf(consumerSettings.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)));
+        Duration session = classic ? clientSessionTimeout(consumerSettings) : brokerSessionTimeout(admin.get());
         if (session == null) {
             log.warn("cannot read the broker's {}; the ownership lease is worker.ownership-lease-ms, {} ms: keep it "
                     + "below half the group's session timeout", SESSION_TIMEOUT, configured.toMillis());
@@ -40,7 +47,12 @@ final class GroupSession {
         return lease;
     }
 
-    private static Duration sessionTimeout(Admin admin) {
+    private static Duration clientSessionTimeout(Map<String, Object> consumerSettings) {
+        Object value = consumerSettings.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
+        return value == null ? CLASSIC_DEFAULT_SESSION : Duration.ofMillis(Long.parseLong(value.toString().trim()));
+    }
+
+    private static Duration brokerSessionTimeout(Admin admin) {
         try {
             Collection<Node> nodes = TopicSetup.get(admin.describeCluster().nodes(), "describe the cluster");
             if (nodes.isEmpty()) {

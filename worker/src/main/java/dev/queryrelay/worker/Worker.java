@@ -79,7 +79,8 @@ public final class Worker implements AutoCloseable {
         try (Admin admin = Admin.create(kafka.admin())) {
             dlqMaxBytes = new TopicSetup(admin).ensure(topics, config.getInt(WorkerConfig.TOPICS_PARTITIONS),
                     config.getShort(WorkerConfig.TOPICS_REPLICATION_FACTOR), kafka.stateRetention());
-            leaseDuration = GroupSession.lease(admin, config.duration(WorkerConfig.OWNERSHIP_LEASE_MS));
+            leaseDuration = GroupSession.lease(kafka.consumer(config.getString(WorkerConfig.GROUP_ID)), () -> admin,
+                    config.duration(WorkerConfig.OWNERSHIP_LEASE_MS));
         }
         WarehouseConnection connection = provider.connect(config.providerSettings());
         String groupId = config.getString(WorkerConfig.GROUP_ID);

@@ -1,0 +1,31 @@
+package dev.queryrelay.worker;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class GroupSessionTest {
+
+    private static final Supplier<Admin> NO_BROKER = () -> {
+        throw new AssertionError("a classic-protocol consumer's session timeout is its own setting, not the broker's");
+    };
+
+    @Test
+    void withTheClassicProtocolTheLeaseIsAtMostHalfTheConsumersSessionTimeout() {
+        Map<String, Object> shortSession = Map.of("group.protocol", "classic", "session.timeout.ms", "10000");
+        assertEquals(Duration.ofSeconds(5), GroupSession.lease(shortSession, NO_BROKER, Duration.ofSeconds(15)));
+        assertEquals(Duration.ofSeconds(2), GroupSession.lease(shortSession, NO_BROKER, Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void withTheClassicProtocolAndNoSessionTimeoutSetKafkasDefaultCounts() {
+        Map<String, Object> classic = Map.of("group.protocol", "CLASSIC");
+        assertEquals(Duration.ofSeconds(15), GroupSession.lease(classic, NO_BROKER, Duration.ofSeconds(15)));
+        assertEquals(Duration.ofMillis(22_500), GroupSession.lease(classic, NO_BROKER, Duration.ofSeconds(60)));
+    }
+}
