@@ -258,6 +258,13 @@ final class QueryLifecycle {
         }
     }
 
+    /** {@link #awaitStart} then {@link #handOver}, both within {@code wait}; whether the query was in flight. */
+    boolean handOverAfterStart(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        awaitStart(wait);
+        return handOver(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
     /** Keeps the query's timeout task, to cancel it once the query ends. */
     synchronized void timeout(Future<?> task) {
         if (phase.isLive()) {

@@ -184,8 +184,7 @@ public final class QueryRegistry implements AutoCloseable {
         if (query == null) {
             return false;
         }
-        query.awaitStart(EngineDefaults.HANDOVER_WAIT);
-        if (query.handOver(EngineDefaults.HANDOVER_WAIT)) {
+        if (query.handOverAfterStart(EngineDefaults.HANDOVER_WAIT)) {
             counters.inFlight.decrementAndGet();
         }
         return true;
@@ -289,22 +288,29 @@ public final class QueryRegistry implements AutoCloseable {
      */
     @Override
     public void close() {
+        close(EngineDefaults.HANDOVER_WAIT);
+    }
+
+    /** As {@link #close()}, waiting at most {@code wait} in all for starts in flight and the listeners (and at least 1 s for the threads). */
+    public void close(Duration wait) {
+        Objects.requireNonNull(wait, "wait");
         if (closed) {
             return;
         }
         closed = true;
+        long deadline = System.nanoTime() + wait.toNanos();
         for (QueryLifecycle query : queries.values()) {
-            query.awaitStart(EngineDefaults.HANDOVER_WAIT);
-            query.handOver(EngineDefaults.HANDOVER_WAIT);
+            query.handOverAfterStart(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
         calls.shutdownNow();
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();
         }
+        long threadsWait = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
         try {
-            if (!calls.awaitTermination(Duration.ofSeconds(10))
-                    || (ownScheduler != null && !ownScheduler.awaitTermination(10, TimeUnit.SECONDS))) {
-                log.warn("registry threads did not stop within 10 s");
+            if (!calls.awaitTermination(Duration.ofNanos(threadsWait))
+                    || (ownScheduler != null && !ownScheduler.awaitTermination(threadsWait, TimeUnit.NANOSECONDS))) {
+                log.warn("registry threads did not stop within {} ms", TimeUnit.NANOSECONDS.toMillis(threadsWait));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QueryRegistryTest {
@@ -407,6 +408,19 @@ class QueryRegistryTest {
         assertTrue(connection.canceled.isEmpty());
         assertTrue(connection.closed);
         assertThrows(QueryRelayException.class, () -> registry.submit(request("late", "SELECT 1")));
+    }
+
+    @Test
+    void closeWaitsForStartsInFlightAtMostTheTimeItIsGivenInAll() {
+        registry();
+        connection.startGate = new CountDownLatch(1);
+        for (int i = 0; i < 3; i++) {
+            registry.submit(request("s" + i, "SELECT 1"));
+        }
+        await().atMost(WAIT).until(() -> registry.list(Set.of(QueryStatus.PENDING)).size() == 3);
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> registry.close(Duration.ofMillis(300)),
+                "three starts that never return, each waited for up to 30 s by default");
+        connection.startGate.countDown();
     }
 
     @Test

@@ -369,13 +369,19 @@ final class Outbox implements Runnable, AutoCloseable {
     /** Commits what is queued, then closes the producer. */
     @Override
     public void close() {
+        close(CLOSE_TIMEOUT);
+    }
+
+    /** As {@link #close()}, within {@code wait} in all. */
+    void close(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         closing = true;
         commitNow();
         try {
-            thread.join(CLOSE_TIMEOUT.toMillis());
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(CLOSE_TIMEOUT);
+        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 }

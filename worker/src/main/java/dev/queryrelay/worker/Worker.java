@@ -32,6 +32,8 @@ import java.util.Objects;
 public final class Worker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** How much longer than {@code worker.shutdown-timeout-ms} {@link #close} waits for the sequence to end. */
+    private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(5);
 
     private final String workerId;
     private final Duration shutdownTimeout;
@@ -233,8 +235,8 @@ public final class Worker implements AutoCloseable {
         loop.stop();
         stateReader.wakeup();
         try {
-            if (!loop.awaitStopped(shutdownTimeout.multipliedBy(2))) {
-                log.warn("the shutdown did not end within {}", shutdownTimeout.multipliedBy(2));
+            if (!loop.awaitStopped(shutdownTimeout.plus(SHUTDOWN_MARGIN))) {
+                log.warn("the shutdown did not end within {}", shutdownTimeout.plus(SHUTDOWN_MARGIN));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -243,23 +245,29 @@ public final class Worker implements AutoCloseable {
 
     /**
      * The shutdown sequence, run once on the consumer thread when it stops polling (asked to, or
-     * after an error): stop driving queries (they keep running in the warehouse), commit what was
-     * published with the offsets read, leave the group (the partitions and their queries move to
-     * other workers), close the producer and the endpoint.
+     * after an error), within {@code worker.shutdown-timeout-ms} in all: stop driving queries (they
+     * keep running in the warehouse; starts in flight are waited for at most half the time), commit
+     * what was published with the offsets read, leave the group (the partitions and their queries
+     * move to other workers), close the producer and the endpoint.
      */
     private void shutDown() {
-        registry.close();
-        if (!outbox.commitAndWait(offsets.all(), consumer.groupMetadata(), shutdownTimeout)) {
+        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        registry.close(shutdownTimeout.dividedBy(2));
+        if (!outbox.commitAndWait(offsets.all(), consumer.groupMetadata(), remaining(deadline))) {
             log.warn("the final commit failed; the partitions' next owners redo what it held");
         }
-        consumer.close(shutdownTimeout);
-        stateReader.close(shutdownTimeout);
-        outbox.close();
+        consumer.close(remaining(deadline));
+        stateReader.close(remaining(deadline));
+        outbox.close(remaining(deadline));
         meters.close();
         if (health != null) {
             health.close();
         }
         log.info("worker {} stopped", workerId);
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     private static long pageEnvelopeBudget(int pageMaxBytes) {

@@ -125,7 +125,8 @@ public final class WorkerConfig extends AbstractConfig {
                             + "until a commit proves it is still in the group. Keep it below the group's session timeout "
                             + "(the broker's group.consumer.session.timeout.ms, 45 s by default).")
             .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
-                    "How long a graceful shutdown waits for the consumer thread to stop and for the producer to close.")
+                    "How long a graceful shutdown takes at most: waiting for start calls in flight (at most half of it), "
+                            + "the final commit, leaving the group and closing the producer.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65_535), Importance.LOW,
                     "Port of the health and metrics endpoint (GET /health/live, /health/ready, /metrics); 0 picks a free port, "
                             + "-1 disables it. When left at the default and 8080 is taken (another worker on the host), "
