@@ -1,6 +1,8 @@
 package dev.queryrelay.worker;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,13 +89,34 @@ record QueryState(String queryId, QueryStatus status, long seq, Instant createdA
         try {
             JsonNode node = MAPPER.readTree(value);
             String status = text(node, "status");
-            JsonNode submit = node.get("submit");
             return new QueryState(node.get("query_id").asText(), status == null ? null : QueryStatus.valueOf(status),
                     node.path("seq").asLong(), time(node, "created_at"), time(node, "started_at"),
                     time(node, "finished_at"), text(node, "provider_query_id"), text(node, "worker"),
-                    submit == null || submit.isNull() ? null : submit.toString(), text(node, "cancel_reason"));
+                    rawSubmit(value), text(node, "cancel_reason"));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("unreadable state record: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The submit command exactly as the record holds it (as it was read from the submit topic):
+     * written out again from a tree, escapes (a lone surrogate) and numbers (a long decimal) could
+     * change, and the command could no longer be written or parsed.
+     */
+    private static String rawSubmit(byte[] value) throws IOException {
+        try (JsonParser json = MAPPER.getFactory().createParser(value)) {
+            json.nextToken();
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                if (json.nextToken() == JsonToken.START_OBJECT && field.equals(F_SUBMIT.getValue())) {
+                    int start = (int) json.currentTokenLocation().getByteOffset();
+                    json.skipChildren();
+                    int end = (int) json.currentTokenLocation().getByteOffset() + 1;
+                    return new String(value, start, end - start, StandardCharsets.UTF_8);
+                }
+                json.skipChildren();
+            }
+            return null;
         }
     }
 

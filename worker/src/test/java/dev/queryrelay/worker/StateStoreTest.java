@@ -112,6 +112,22 @@ class StateStoreTest {
     }
 
     @Test
+    void aSubmitIsHandedFromOwnerToOwnerByteForByteWhateverItsEscapesAndNumbers() {
+        String tricky = "{\"query_id\":\"q1\",\"sql\":\"SELECT '\\ud800', ?\",\"bindings\":[1." + "9".repeat(997) + "e-6]}";
+        StartRequest original = parser.parseSubmit(null, utf8(tricky)).request();
+        String json = parser.parseSubmit(null, utf8(tricky)).json();
+        for (int owner = 1; owner <= 3; owner++) {
+            ownership.assign("q1", 0, json);
+            transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
+            QueryState state = written().get(0);
+            assertEquals(tricky, state.submit(), "owner " + owner);
+            assertEquals(original, state.request(parser), "owner " + owner);
+            json = state.submit();
+            ownership.release("q1");
+        }
+    }
+
+    @Test
     void aSubmitKeyedByItsIdAloneIsRestoredWithThatId() {
         String keyedOnly = "{\"sql\":\"SELECT 'é'\"}";
         SubmitCommand command = parser.parseSubmit(utf8("q1"), utf8(keyedOnly));
