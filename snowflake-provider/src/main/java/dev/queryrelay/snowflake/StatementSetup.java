@@ -118,7 +118,7 @@ record StatementSetup(String queryTag, int timeoutSeconds, List<Object> bindings
             return 0;
         }
         long millis = timeout.toMillis();
-        long seconds = Math.max(1, (millis + 999) / 1000);
+        long seconds = Math.max(1, millis / 1000 + (millis % 1000 == 0 ? 0 : 1));
         return (int) Math.min(seconds, MAX_TIMEOUT_SECONDS);
     }
 

@@ -71,6 +71,8 @@ class StatementSetupTest {
         assertEquals(1, StatementSetup.timeoutSeconds(Duration.ofSeconds(1)));
         assertEquals(2, StatementSetup.timeoutSeconds(Duration.ofMillis(1_001)));
         assertEquals(StatementSetup.MAX_TIMEOUT_SECONDS, StatementSetup.timeoutSeconds(Duration.ofDays(30)));
+        assertEquals(StatementSetup.MAX_TIMEOUT_SECONDS, StatementSetup.timeoutSeconds(Duration.ofMillis(Long.MAX_VALUE)),
+                "the largest timeout_ms the protocol allows is the longest timeout, not an overflow to 1 s");
     }
 
     @Test
