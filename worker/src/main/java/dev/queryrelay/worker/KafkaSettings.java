@@ -21,8 +21,13 @@ public final class KafkaSettings {
 
     /** Producer batch size: pages are large, so larger batches than Kafka's 16 KB default. */
     static final int BATCH_SIZE = 65_536;
-    /** Default largest producer request, as Kafka's. */
-    static final int MAX_REQUEST_SIZE = 1_048_576;
+    /**
+     * The producer's largest record and request: its buffer's size (Kafka's default
+     * {@code buffer.memory}). The producer checks a record's size before compressing it, the broker
+     * checks the compressed batch against the topic's {@code max.message.bytes}: a command record
+     * written compressed can be far larger once read, and its dead letter must still be sendable.
+     */
+    static final int MAX_REQUEST_SIZE = 32 * 1024 * 1024;
     /**
      * How long a transaction may stay open before the broker aborts it: a worker commits every
      * {@code worker.commit-interval-ms}, so only a stalled worker's transaction lives this long,
@@ -74,7 +79,7 @@ public final class KafkaSettings {
         return settings;
     }
 
-    /** The event producer: idempotent, lz4, large enough requests for any dead letter of {@code dlqMaxBytes}. */
+    /** The event producer: idempotent, lz4, requests large enough for any dead letter of {@code dlqMaxBytes}. */
     public Map<String, Object> producer(int dlqMaxBytes) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(ProducerConfig.ACKS_CONFIG, "all");

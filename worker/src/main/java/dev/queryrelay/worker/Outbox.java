@@ -276,6 +276,7 @@ final class Outbox implements Runnable, AutoCloseable {
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                  | UnsupportedVersionException | AuthorizationException e) {
             lease.expire();
+            aborts.incrementAndGet();
             replaceProducer(e);
             return false;
         } catch (KafkaException | IllegalStateException e) {
@@ -307,6 +308,7 @@ final class Outbox implements Runnable, AutoCloseable {
             }
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
+            aborts.incrementAndGet();
             replaceProducer(e);
             return false;
         } catch (KafkaException | IllegalStateException e) {

@@ -62,7 +62,8 @@ final class TopicSetup {
         others.add(new NewTopic(topics.cancel(), Optional.of(submitPartitions), replication));
         others.add(new NewTopic(topics.state(), Optional.of(submitPartitions), replication).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, "compact,delete",
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(stateRetention.toMillis()))));
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(stateRetention.toMillis()),
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(dlqMaxBytes))));
         others.add(new NewTopic(topics.status(), count, replication));
         others.add(new NewTopic(topics.results(), count, replication));
         others.add(new NewTopic(topics.dlq(), count, replication)

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.queryrelay.testkit.EmbeddedKafka;
 import dev.queryrelay.embedded.EmbeddedKafkaBroker;
+import dev.queryrelay.embedded.KafkaTestClients;
 import dev.queryrelay.testkit.QueryRelayTestClient;
 import dev.queryrelay.protocol.TopicNames;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -257,6 +261,24 @@ class WorkerIT {
         client.submit("after-corpus", "SELECT 1");
         client.awaitStatus("after-corpus", "SUCCEEDED", WAIT);
         assertTrue(client.deadLetters().isEmpty(), "no valid command goes to the DLQ");
+    }
+
+    /** The producer counts a record before compressing it: a command written compressed may be far larger once read. */
+    @Test
+    void aBadCommandWrittenCompressedReachesTheDlqWholeThoughItIsLargerThanAnyTopicLimit(TestInfo test) throws Exception {
+        startWorker(test);
+        String huge = "{\"sql\":\"SELECT 1\",\"padding\":\"" + "a".repeat(3_000_000) + "\"}";
+        Map<String, Object> settings = new java.util.HashMap<>(KafkaTestClients.producerConfig(broker.bootstrapServers()));
+        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        try (KafkaProducer<String, String> compressing = new KafkaProducer<>(settings)) {
+            compressing.send(new ProducerRecord<>(topics.submit(), "huge", huge)).get();
+        }
+        client.awaitStatus("huge", "FAILED", WAIT);
+        client.submit("after-huge", "SELECT 1");
+        client.awaitStatus("after-huge", "SUCCEEDED", WAIT);
+        client.recorder().awaitCount(topics.dlq(), 1, WAIT);
+        assertEquals(huge, client.deadLetters().get(0).value());
     }
 
     @Test
