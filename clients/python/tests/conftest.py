@@ -1,7 +1,7 @@
 """One QueryRelay worker with an embedded Kafka broker for the whole test session.
 
-The worker is the shell command in QUERYRELAY_TEST_WORKER when set, else the jar the Maven build
-made: ``java -jar worker/target/queryrelay-worker.jar --embedded-kafka --http.port=0 --topics.partitions=6``
+The worker is the shell command in QUERYRELAY_TEST_WORKER when set (run-tests.sh sets it), else
+``bin/queryrelay worker --embedded-kafka --http.port=0 --topics.partitions=6``
 (several partitions, so that following a query depends on finding its partition). Its stdout
 names the broker (``embedded Kafka broker: bootstrap.servers=HOST:PORT``); it goes to
 target/test-worker.log.
@@ -23,7 +23,7 @@ import pytest
 from queryrelay import QueryRelayClient
 
 ROOT = Path(__file__).resolve().parents[3]
-JAR = ROOT / "worker" / "target" / "queryrelay-worker.jar"
+LAUNCHER = ROOT / "bin" / "queryrelay"
 LOG = Path(__file__).resolve().parents[1] / "target" / "test-worker.log"
 BOOTSTRAP = re.compile(r"embedded Kafka broker: bootstrap\.servers=(\S+)")
 RUNNING = re.compile(r"queryrelay worker \S+ running")
@@ -91,10 +91,7 @@ def _first(event: threading.Event, ended: threading.Event, timeout: float) -> bo
 def bootstrap_servers():
     command = os.environ.get("QUERYRELAY_TEST_WORKER")
     if not command:
-        if not JAR.is_file():
-            pytest.fail(f"{JAR} not found: build it with mvn -B -ntp package -pl worker -am -DskipTests, "
-                        "or set QUERYRELAY_TEST_WORKER to a command that starts a worker")
-        command = f"java -jar {shlex.quote(str(JAR))} --embedded-kafka --http.port=0 --topics.partitions=6"
+        command = f"{shlex.quote(str(LAUNCHER))} worker --embedded-kafka --http.port=0 --topics.partitions=6"
     worker = Worker(command)
     try:
         yield worker.await_start()

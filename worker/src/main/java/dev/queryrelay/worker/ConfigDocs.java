@@ -29,7 +29,9 @@ public final class ConfigDocs {
                 .append("`QUERYRELAY_PROVIDER_QUERYRELAY_POOL__SIZE` = `provider.queryrelay.pool-size`).\n\n")
                 .append("Pass-through prefixes: every `kafka.*` key goes to the Kafka clients without the prefix ")
                 .append("(e.g. `kafka.security.protocol`, `kafka.sasl.jaas.config`); every `provider.*` key goes to the provider ")
-                .append("without the prefix (see providers.md). An unknown key outside these prefixes stops the worker at start.\n\n")
+                .append("without the prefix (see providers.md). An unknown key outside these prefixes, in the file or an argument, ")
+                .append("stops the worker at start; a `QUERYRELAY_*` environment variable that names no key is ignored (other ")
+                .append("tools share the prefix, e.g. `QUERYRELAY_LOG_LEVEL`), so check the spelling of those you set.\n\n")
                 .append("| key | type | default | valid values | description |\n")
                 .append("|---|---|---|---|---|\n");
         List<ConfigDef.ConfigKey> keys = WorkerConfig.CONFIG_DEF.configKeys().values().stream()
