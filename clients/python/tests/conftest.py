@@ -1,6 +1,7 @@
 """One QueryRelay worker with an embedded Kafka broker for the whole test session.
 
-The worker is the shell command in QUERYRELAY_TEST_WORKER when set (run-tests.sh sets it), else
+The worker is the shell command in QUERYRELAY_TEST_WORKER when set (run-tests.sh sets it when Maven
+wrote target/worker-classpath.txt), else
 ``bin/queryrelay worker --embedded-kafka --http.port=0 --topics.partitions=6``
 (several partitions, so that following a query depends on finding its partition). Its stdout
 names the broker (``embedded Kafka broker: bootstrap.servers=HOST:PORT``); it goes to

@@ -60,6 +60,11 @@ class CommandParserTest {
         QueryRelayException tooLong = assertThrows(QueryRelayException.class, () -> parser.parseSubmit(key("k"),
                 utf8("{\"sql\":\"SELECT ?\",\"bindings\":[" + thousand + "9]}")));
         assertEquals(ErrorType.VALIDATION, tooLong.error().type());
+        String exponent = "1." + "9".repeat(997) + "e-66";
+        assertEquals(List.of(new BigDecimal(exponent)), parser.parseSubmit(key("k"), utf8("{\"sql\":\"SELECT ?\",\"bindings\":["
+                + exponent + "]}")).request().bindings(), "the exponent's digits count");
+        assertThrows(QueryRelayException.class, () -> parser.parseSubmit(key("k"),
+                utf8("{\"sql\":\"SELECT ?\",\"bindings\":[" + exponent + "6]}")));
     }
 
     @Test

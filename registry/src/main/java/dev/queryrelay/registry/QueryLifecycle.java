@@ -260,9 +260,9 @@ final class QueryLifecycle {
 
     /** {@link #awaitStart} then {@link #handOver}, both within {@code wait}; whether the query was in flight. */
     boolean handOverAfterStart(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        awaitStart(wait);
-        return handOver(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        Deadline deadline = Deadline.in(wait);
+        awaitStart(deadline.remaining());
+        return handOver(deadline.remaining());
     }
 
     /** Keeps the query's timeout task, to cancel it once the query ends. */

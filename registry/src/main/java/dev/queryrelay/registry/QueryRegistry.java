@@ -293,20 +293,19 @@ public final class QueryRegistry implements AutoCloseable {
 
     /** As {@link #close()}, waiting at most {@code wait} in all for starts in flight and the listeners (and at least 1 s for the threads). */
     public void close(Duration wait) {
-        Objects.requireNonNull(wait, "wait");
+        Deadline deadline = Deadline.in(wait);
         if (closed) {
             return;
         }
         closed = true;
-        long deadline = System.nanoTime() + wait.toNanos();
         for (QueryLifecycle query : queries.values()) {
-            query.handOverAfterStart(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            query.handOverAfterStart(deadline.remaining());
         }
         calls.shutdownNow();
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();
         }
-        long threadsWait = Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime());
+        long threadsWait = Math.max(TimeUnit.SECONDS.toNanos(1), deadline.remaining().toNanos());
         try {
             if (!calls.awaitTermination(Duration.ofNanos(threadsWait))
                     || (ownScheduler != null && !ownScheduler.awaitTermination(threadsWait, TimeUnit.NANOSECONDS))) {
@@ -327,8 +326,8 @@ public final class QueryRegistry implements AutoCloseable {
 
     /**
      * Starts or follows the query; false when a remembered cancel or its past deadline ended it at
-     * once, or when launching it failed unexpectedly: an accepted query then ends {@code FAILED}
-     * ({@code INTERNAL}) instead of staying {@code PENDING}, and the caller goes on.
+     * once, or when launching it failed unexpectedly: the query then ends {@code FAILED} ({@code INTERNAL};
+     * a taken-over execution is canceled) instead of staying {@code PENDING}, and the caller goes on.
      */
     private boolean launch(QueryLifecycle query, boolean takenOver) {
         try {
@@ -336,6 +335,9 @@ public final class QueryRegistry implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("query {} could not be launched; it fails", query.id(), e);
             query.fail(ErrorInfo.of(ErrorType.INTERNAL, "the engine could not launch the query: " + e));
+            if (query.providerQueryId() != null) {
+                stopper.cancelInWarehouse(query, query.providerQueryId());
+            }
             return false;
         }
     }

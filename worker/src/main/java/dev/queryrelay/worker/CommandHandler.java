@@ -13,6 +13,7 @@ import dev.queryrelay.protocol.SubmitCommand;
 import dev.queryrelay.registry.QueryRegistry;
 import dev.queryrelay.registry.RestorePoint;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +135,8 @@ final class CommandHandler {
         deadLettered.incrementAndGet();
         log.warn("{} record {}-{}@{} sent to the DLQ: {}: {}", submit ? "submit" : "cancel", record.topic(),
                 record.partition(), record.offset(), error.type(), error.message());
-        publisher.send(deadLetters.record(record, error), record.partition());
+        ProducerRecord<byte[], byte[]> deadLetter = deadLetters.record(record, error);
+        publisher.sendDeadLetter(deadLetter, DeadLetters.withoutValue(deadLetter), record.partition());
         if (!submit) {
             return;
         }

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * Builds dead-letter records: the original key, value and headers, byte for byte, plus the headers
  * Spring Kafka's {@code DeadLetterPublishingRecoverer} writes (same names and encodings) and
  * {@code queryrelay-error-type}. The DLQ topic and the producer accept any record the command
- * topics accept (see {@link TopicSetup}), so nothing is ever cut. Each record built is counted by its error type.
+ * topics accept (see {@link TopicSetup}); only a command written compressed that is still too large for it
+ * once compressed again is published {@linkplain #withoutValue without its value}. Each record built is counted by its error type.
  */
 final class DeadLetters {
 
@@ -30,6 +31,7 @@ final class DeadLetters {
     static final String ORIGINAL_TIMESTAMP_TYPE = "kafka_dlt-original-timestamp-type";
     static final String ORIGINAL_CONSUMER_GROUP = "kafka_dlt-original-consumer-group";
     static final String ERROR_TYPE = "queryrelay-error-type";
+    static final String VALUE_DROPPED = "queryrelay-value-dropped";
 
     private final String topic;
     private final String consumerGroup;
@@ -62,6 +64,14 @@ final class DeadLetters {
         headers.add(ERROR_TYPE, utf8(error.type().name()));
         counted.accept(error.type());
         return new ProducerRecord<>(topic, null, original.key(), original.value(), headers);
+    }
+
+    /** The dead letter without its value, with {@code queryrelay-value-dropped} saying why: for a value Kafka refuses (too large even compressed). */
+    static ProducerRecord<byte[], byte[]> withoutValue(ProducerRecord<byte[], byte[]> deadLetter) {
+        Headers headers = new RecordHeaders(deadLetter.headers().toArray());
+        int size = deadLetter.value() == null ? 0 : deadLetter.value().length;
+        headers.add(VALUE_DROPPED, utf8("the value of " + size + " bytes is larger than the dead-letter topic takes"));
+        return new ProducerRecord<>(deadLetter.topic(), null, deadLetter.key(), null, headers);
     }
 
     private static byte[] utf8(String text) {

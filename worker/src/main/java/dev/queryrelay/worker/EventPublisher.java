@@ -71,9 +71,14 @@ final class EventPublisher implements QueryListener {
                 permit ? window::release : null);
     }
 
-    /** Publishes a record that belongs to command partition {@code partition} (a dead letter, a rejection). */
+    /** Publishes a record that belongs to command partition {@code partition} (a rejection). */
     void send(ProducerRecord<byte[], byte[]> record, int partition) {
         outbox.send(record, partition, null);
+    }
+
+    /** Publishes a dead letter of command partition {@code partition}, or {@code withoutValue} if Kafka refuses it. */
+    void sendDeadLetter(ProducerRecord<byte[], byte[]> deadLetter, ProducerRecord<byte[], byte[]> withoutValue, int partition) {
+        outbox.send(new OutboxRecord(deadLetter, partition, null, withoutValue));
     }
 
     private boolean awaitPermit(Semaphore window) {

@@ -34,8 +34,8 @@ final class GroupSession {
 
     /** The lease for a worker whose command consumer has {@code consumerSettings}; the broker is asked through {@code admin} when it sets the session. */
     static Duration lease(Map<String, Object> consumerSettings, Supplier<Admin> admin, Duration configured) {
-        boolean classic = "classic".equalsIgnoreCase(String.valueOf(consumerSettings.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)));
-        Duration session = classic ? clientSessionTimeout(consumerSettings) : brokerSessionTimeout(admin.get());
+        Duration session = KafkaSettings.isClassic(consumerSettings) ? clientSessionTimeout(consumerSettings)
+                : brokerSessionTimeout(admin.get());
         if (session == null) {
             log.warn("cannot read the broker's {}; the ownership lease is worker.ownership-lease-ms, {} ms: keep it "
                     + "below half the group's session timeout", SESSION_TIMEOUT, configured.toMillis());
@@ -49,7 +49,15 @@ final class GroupSession {
 
     private static Duration clientSessionTimeout(Map<String, Object> consumerSettings) {
         Object value = consumerSettings.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
-        return value == null ? CLASSIC_DEFAULT_SESSION : Duration.ofMillis(Long.parseLong(value.toString().trim()));
+        if (value == null) {
+            return CLASSIC_DEFAULT_SESSION;
+        }
+        try {
+            return Duration.ofMillis(value instanceof Number number ? number.longValue() : Long.parseLong(value.toString().trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("setting kafka." + ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG
+                    + " must be a whole number of milliseconds, got '" + value + "'");
+        }
     }
 
     private static Duration brokerSessionTimeout(Admin admin) {

@@ -113,8 +113,7 @@ public final class KafkaSettings {
         settings.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, COMMAND_FETCH_MAX_WAIT_MS);
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-consumer");
         settings.putAll(common());
-        boolean classic = "classic".equalsIgnoreCase(String.valueOf(settings.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)));
-        if (classic) {
+        if (isClassic(settings)) {
             settings.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         } else {
             settings.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
@@ -125,6 +124,11 @@ public final class KafkaSettings {
         settings.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         settings.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return settings;
+    }
+
+    /** Whether consumer {@code settings} choose the classic group protocol (brokers before Kafka 4.0). */
+    static boolean isClassic(Map<String, Object> settings) {
+        return "classic".equalsIgnoreCase(String.valueOf(settings.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG)));
     }
 
     /** The consumer that reads a state partition on take-over (assigned, no group). */

@@ -13,7 +13,7 @@ import java.util.function.Supplier;
  * none) as in {@link OutboxRecord}.
  */
 record LatestRecord(String topic, int kafkaPartition, String key, int partition, Supplier<byte[]> value,
-                    Runnable onCommit) implements Outbox.Item {
+                    Runnable onCommit) implements OutboxItem {
     LatestRecord {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(key, "key");

@@ -1,7 +1,9 @@
 package dev.queryrelay.worker;
 
+import dev.queryrelay.registry.Deadline;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -53,38 +55,23 @@ final class Outbox implements Runnable, AutoCloseable {
     /** An {@code onCommit} that does nothing: it marks a record someone waits for (a query's terminal event). */
     static final Runnable AWAITED = () -> { };
 
-    /** The offsets to commit next (every owned command partition) and the group metadata that fences them. */
-    record Offsets(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) implements Item {
-    }
-
-    private record CommitRequest(CompletableFuture<Boolean> done) implements Item {
-    }
-
-    private record Purge(Set<Integer> partitions, Set<TopicPartition> offsets, CompletableFuture<Void> done) implements Item {
-    }
-
-    /** A record, then a record held until the commit: one item for a query's event and its state. */
-    private record RecordThenLatest(OutboxRecord record, LatestRecord latest) implements Item {
-    }
-
-    /** What other threads queue for the outbox's thread. */
-    sealed interface Item permits OutboxRecord, LatestRecord, RecordThenLatest, Offsets, CommitRequest, Purge {}
-
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final Map<String, String> mdc;
     private final OwnershipLease lease;
     private final CommitPacing pacing;
-    private final Inbox<Item> queue = new Inbox<>();
+    private final Inbox<OutboxItem> queue = new Inbox<>();
     private final List<OutboxRecord> uncommitted = new ArrayList<>();
     private final LatestByKey latest = new LatestByKey();
     private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    final RefusedRecords refused = new RefusedRecords();
     private final Thread thread;
-    private Producer<byte[], byte[]> producer;
+    private volatile Producer<byte[], byte[]> producer;
     private ConsumerGroupMetadata group;
     private boolean inTransaction;
     private boolean mustReplay;
     private long backoffMillis;
     private volatile boolean closing;
+    private volatile Deadline closeBy = Deadline.in(CLOSE_TIMEOUT);
 
     final AtomicLong commits = new AtomicLong();
     final AtomicLong aborts = new AtomicLong();
@@ -106,14 +93,18 @@ final class Outbox implements Runnable, AutoCloseable {
 
     /** Publishes a record in the current or next transaction; never blocks. */
     void send(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) {
-        queue.add(new OutboxRecord(record, partition, onCommit));
+        send(new OutboxRecord(record, partition, onCommit));
+    }
+
+    /** Publishes a record in the current or next transaction; never blocks. */
+    void send(OutboxRecord record) {
+        queue.add(Objects.requireNonNull(record, "record"));
     }
 
     /**
-     * Publishes a record when the current transaction commits, unless a later one with the same
-     * topic and key replaces it before (the transaction is visible as a whole: no reader could
-     * have seen it); never blocks. A record {@linkplain #send sent} with that topic and key first
-     * sends the one held, so their order stays.
+     * Publishes a record when the transaction commits, unless a later one with its topic and key replaces it
+     * first (no reader could have seen it); never blocks. A record {@linkplain #send sent} with that topic and
+     * key first sends the one held, so their order stays.
      */
     void sendLatest(LatestRecord record) {
         queue.add(record);
@@ -121,12 +112,12 @@ final class Outbox implements Runnable, AutoCloseable {
 
     /** {@link #send} of {@code record}, then {@link #sendLatest} of {@code latest}, queued together; never blocks. */
     void send(OutboxRecord record, LatestRecord latest) {
-        queue.add(new RecordThenLatest(Objects.requireNonNull(record, "record"), Objects.requireNonNull(latest, "latest")));
+        queue.add(new OutboxItem.RecordThenLatest(Objects.requireNonNull(record, "record"), Objects.requireNonNull(latest, "latest")));
     }
 
     /** The offsets and group metadata the consumer has reached; committed with the records sent before them. */
     void offsets(Map<TopicPartition, OffsetAndMetadata> next, ConsumerGroupMetadata metadata) {
-        queue.add(new Offsets(Map.copyOf(next), metadata));
+        queue.add(new OutboxItem.Offsets(Map.copyOf(next), metadata));
     }
 
     /**
@@ -148,7 +139,7 @@ final class Outbox implements Runnable, AutoCloseable {
     /** Commits what was sent so far; completes with whether the commit succeeded. */
     CompletableFuture<Boolean> commitNow() {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
-        queue.add(new CommitRequest(done));
+        queue.add(new OutboxItem.CommitRequest(done));
         return done;
     }
 
@@ -158,7 +149,7 @@ final class Outbox implements Runnable, AutoCloseable {
      */
     CompletableFuture<Void> purge(Set<Integer> partitions, Set<TopicPartition> offsetPartitions) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Purge(Set.copyOf(partitions), Set.copyOf(offsetPartitions), done));
+        queue.add(new OutboxItem.Purge(Set.copyOf(partitions), Set.copyOf(offsetPartitions), done));
         return done;
     }
 
@@ -167,7 +158,7 @@ final class Outbox implements Runnable, AutoCloseable {
         mdc.forEach(MDC::put);
         try {
             while ((!closing || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
-                Item item = queue.poll(pacing.waitMillis(!offsets.isEmpty(), mustReplay, backoffMillis),
+                OutboxItem item = queue.poll(pacing.waitMillis(!offsets.isEmpty(), mustReplay, backoffMillis),
                         TimeUnit.MILLISECONDS);
                 if (item != null) {
                     pacing.active();
@@ -186,10 +177,14 @@ final class Outbox implements Runnable, AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.error("the publisher thread failed; nothing more is published", e);
+        } finally {
+            if (closing) {
+                producer.close(closeBy.remaining());
+            }
         }
     }
 
-    private void accept(Item item) {
+    private void accept(OutboxItem item) {
         if (item instanceof OutboxRecord outgoing) {
             LatestRecord held = latest.take(outgoing);
             if (held != null) {
@@ -200,16 +195,16 @@ final class Outbox implements Runnable, AutoCloseable {
         } else if (item instanceof LatestRecord held) {
             latest.put(held);
             pacing.changed(false);
-        } else if (item instanceof RecordThenLatest pair) {
+        } else if (item instanceof OutboxItem.RecordThenLatest pair) {
             accept(pair.record());
             accept(pair.latest());
-        } else if (item instanceof Offsets next) {
+        } else if (item instanceof OutboxItem.Offsets next) {
             offsets.putAll(next.offsets());
             group = next.group();
             pacing.changed(false);
-        } else if (item instanceof CommitRequest request) {
+        } else if (item instanceof OutboxItem.CommitRequest request) {
             request.done().complete(commit());
-        } else if (item instanceof Purge purge) {
+        } else if (item instanceof OutboxItem.Purge purge) {
             int before = uncommitted.size();
             uncommitted.removeIf(outgoing -> purge.partitions().contains(outgoing.partition()));
             latest.drop(purge.partitions());
@@ -225,22 +220,28 @@ final class Outbox implements Runnable, AutoCloseable {
     private void enlist(OutboxRecord outgoing) {
         uncommitted.add(outgoing);
         if (!mustReplay) {
-            send(outgoing);
+            produce(outgoing);
         }
     }
 
-    private void send(OutboxRecord outgoing) {
+    private void produce(OutboxRecord outgoing) {
         try {
             beginIfNeeded();
-            producer.send(outgoing.record(), (metadata, error) -> {
-                if (error != null && !(error instanceof RetriableException)) {
-                    log.debug("send to {} failed: {}", outgoing.record().topic(), error.toString());
-                }
-            });
+            producer.send(outgoing.record(), failures(outgoing));
         } catch (KafkaException | IllegalStateException e) {
             log.warn("send to {} failed, the transaction will be retried: {}", outgoing.record().topic(), e.toString());
             mustReplay = true;
         }
+    }
+
+    /** Logs a send's failure; a record refused for what it is is reported to {@link #refused}. */
+    private Callback failures(OutboxRecord outgoing) {
+        return (metadata, error) -> {
+            if (error != null && !(error instanceof RetriableException)) {
+                log.debug("send to {} failed: {}", outgoing.record().topic(), error.toString());
+                refused.refused(outgoing, error);
+            }
+        };
     }
 
     private void beginIfNeeded() {
@@ -301,10 +302,11 @@ final class Outbox implements Runnable, AutoCloseable {
     /** Sends the records of an aborted transaction again, in a new one. */
     private boolean replay() {
         mustReplay = false;
+        refused.replaceIn(uncommitted);
         try {
             for (OutboxRecord outgoing : uncommitted) {
                 beginIfNeeded();
-                producer.send(outgoing.record());
+                producer.send(outgoing.record(), failures(outgoing));
             }
             return true;
         } catch (ProducerFencedException | InvalidProducerEpochException e) {
@@ -341,6 +343,9 @@ final class Outbox implements Runnable, AutoCloseable {
             log.debug("closing the old producer failed: {}", e.toString());
         }
         inTransaction = false;
+        if (closing) {
+            return;
+        }
         producer = newProducer();
         scheduleReplay();
     }
@@ -374,16 +379,20 @@ final class Outbox implements Runnable, AutoCloseable {
         close(CLOSE_TIMEOUT);
     }
 
-    /** As {@link #close()}, within {@code wait} in all. */
+    /** As {@link #close()}, within {@code wait}: the outbox's thread commits and closes its producer, else it is interrupted. */
     void close(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
+        closeBy = Deadline.in(wait);
         closing = true;
         commitNow();
         try {
-            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            thread.join(Math.max(1, closeBy.remaining().toMillis()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        if (thread.isAlive()) {
+            log.warn("the publisher thread did not end within {} ms; its producer is closed now", wait.toMillis());
+            thread.interrupt();
+            producer.close(Duration.ZERO);
+        }
     }
 }

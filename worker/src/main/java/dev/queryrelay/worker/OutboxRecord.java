@@ -7,10 +7,16 @@ import java.util.Objects;
 /**
  * A record for the {@link Outbox} to publish. {@code partition} is the number of the command
  * partition the record belongs to (-1: none); {@code onCommit} runs on the outbox's thread once its
- * transaction committed.
+ * transaction committed; {@code fallback} (may be null) is published instead if Kafka refuses the
+ * record for what it is (see {@link RefusedRecords}).
  */
-record OutboxRecord(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) implements Outbox.Item {
+record OutboxRecord(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit,
+                    ProducerRecord<byte[], byte[]> fallback) implements OutboxItem {
     OutboxRecord {
         Objects.requireNonNull(record, "record");
+    }
+
+    OutboxRecord(ProducerRecord<byte[], byte[]> record, int partition, Runnable onCommit) {
+        this(record, partition, onCommit, null);
     }
 }

@@ -2,6 +2,7 @@ package dev.queryrelay.worker;
 
 import dev.queryrelay.api.QuerySnapshot;
 import dev.queryrelay.protocol.CommandParser;
+import dev.queryrelay.registry.Deadline;
 import dev.queryrelay.registry.QueryRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -43,6 +44,8 @@ final class Rebalancer implements ConsumerRebalanceListener {
     private final OffsetTracker offsets;
     private final Outbox outbox;
     private final CommandHandler handler;
+    /** Set when the worker shuts down: the revoke's waits then share what is left of its time. */
+    private Deadline shutdown;
 
     Rebalancer(Consumer<byte[], byte[]> consumer, Consumer<String, byte[]> stateReader, QueryRegistry registry,
                CommandParser parser, StateStore state, Ownership ownership, BackPressure gate,
@@ -66,7 +69,7 @@ final class Rebalancer implements ConsumerRebalanceListener {
         }
         log.info("partitions revoked: {}", partitions);
         handOver(partitions);
-        if (!outbox.commitAndWait(offsets.all(), consumer.groupMetadata(), COMMIT_WAIT)) {
+        if (!outbox.commitAndWait(offsets.all(), consumer.groupMetadata(), commitWait())) {
             log.warn("the commit before giving up {} failed; their new owner redoes what was not committed", partitions);
         }
         leave(partitions);
@@ -170,9 +173,18 @@ final class Rebalancer implements ConsumerRebalanceListener {
         return partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
     }
 
-    private static void await(CompletableFuture<Void> done) {
+    /** The worker shuts down: the partitions revoked from now on wait for commits only until {@code deadline}. */
+    void shuttingDown(Deadline deadline) {
+        this.shutdown = deadline;
+    }
+
+    private Duration commitWait() {
+        return shutdown == null ? COMMIT_WAIT : shutdown.remaining();
+    }
+
+    private void await(CompletableFuture<Void> done) {
         try {
-            done.get(COMMIT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            done.get(commitWait().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

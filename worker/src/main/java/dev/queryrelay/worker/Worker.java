@@ -6,6 +6,7 @@ import dev.queryrelay.protocol.CommandParser;
 import dev.queryrelay.protocol.EventCodec;
 import dev.queryrelay.registry.JsonRowSizer;
 import dev.queryrelay.registry.Providers;
+import dev.queryrelay.registry.Deadline;
 import dev.queryrelay.registry.QueryRegistry;
 import dev.queryrelay.registry.RegistryMetrics;
 import org.apache.kafka.clients.admin.Admin;
@@ -32,6 +33,8 @@ import java.util.Objects;
 public final class Worker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** What leaving the group and closing the producer get at least, even once the shutdown's time is up. */
+    private static final Duration LEAVE_GROUP_WAIT = Duration.ofSeconds(2);
     /** How much longer than {@code worker.shutdown-timeout-ms} {@link #close} waits for the sequence to end. */
     private static final Duration SHUTDOWN_MARGIN = Duration.ofSeconds(5);
 
@@ -43,6 +46,7 @@ public final class Worker implements AutoCloseable {
     // Set once by connect(), before the consumer thread starts; the endpoint may see them null while the worker starts.
     private OwnershipLease lease;
     private Outbox outbox;
+    private Rebalancer rebalancer;
     private OffsetTracker offsets;
     private Consumer<byte[], byte[]> consumer;
     private Consumer<String, byte[]> stateReader;
@@ -131,7 +135,7 @@ public final class Worker implements AutoCloseable {
         DeadLetters deadLetters = new DeadLetters(topics.dlq(), groupId, meters::deadLettered);
         this.handler = new CommandHandler(registry, parser, codec, publisher, deadLetters,
                 state, ownership, topics.status(), Clock.systemUTC());
-        Rebalancer rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, gate,
+        this.rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, gate,
                 offsets, outbox, handler);
         PartitionsHealth partitions = new PartitionsHealth(rebalancer);
         this.loop = new PollLoop(consumer, topics, handler, gate, offsets, outbox, partitions, this::shutDown);
@@ -251,14 +255,15 @@ public final class Worker implements AutoCloseable {
      * move to other workers), close the producer and the endpoint.
      */
     private void shutDown() {
-        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        Deadline deadline = Deadline.in(shutdownTimeout);
         registry.close(shutdownTimeout.dividedBy(2));
-        if (!outbox.commitAndWait(offsets.all(), consumer.groupMetadata(), remaining(deadline))) {
+        if (!outbox.commitAndWait(offsets.all(), consumer.groupMetadata(), deadline.remaining())) {
             log.warn("the final commit failed; the partitions' next owners redo what it held");
         }
-        consumer.close(remaining(deadline));
-        stateReader.close(remaining(deadline));
-        outbox.close(remaining(deadline));
+        rebalancer.shuttingDown(deadline);
+        consumer.close(atLeast(deadline.remaining(), LEAVE_GROUP_WAIT));
+        stateReader.close(deadline.remaining());
+        outbox.close(atLeast(deadline.remaining(), LEAVE_GROUP_WAIT));
         meters.close();
         if (health != null) {
             health.close();
@@ -266,8 +271,8 @@ public final class Worker implements AutoCloseable {
         log.info("worker {} stopped", workerId);
     }
 
-    private static Duration remaining(long deadline) {
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    private static Duration atLeast(Duration remaining, Duration least) {
+        return remaining.compareTo(least) < 0 ? least : remaining;
     }
 
     private static long pageEnvelopeBudget(int pageMaxBytes) {

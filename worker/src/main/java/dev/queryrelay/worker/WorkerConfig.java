@@ -122,9 +122,10 @@ public final class WorkerConfig extends AbstractConfig {
             .define(OWNERSHIP_LEASE_MS, Type.LONG, 15_000L, Range.atLeast(100), Importance.LOW,
                     "How long after its last successful commit a worker still starts or cancels queries in the "
                             + "warehouse; a worker that stalled longer (GC pause, frozen VM, SIGSTOP) does nothing there "
-                            + "until a commit proves it is still in the group. Keep it below the group's session timeout "
-                            + "(the broker's group.consumer.session.timeout.ms, 45 s by default).")
-            .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+                            + "until a commit proves it is still in the group. The worker caps it at half the group's session timeout "
+                            + "(the broker's group.consumer.session.timeout.ms, 45 s by default; with the classic protocol "
+                            + "the consumer's session.timeout.ms).")
+            .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.between(1, 3_600_000), Importance.LOW,
                     "How long a graceful shutdown takes at most: waiting for start calls in flight (at most half of it), "
                             + "the final commit, leaving the group and closing the producer.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65_535), Importance.LOW,

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class GroupSessionTest {
 
@@ -20,6 +21,16 @@ class GroupSessionTest {
         Map<String, Object> shortSession = Map.of("group.protocol", "classic", "session.timeout.ms", "10000");
         assertEquals(Duration.ofSeconds(5), GroupSession.lease(shortSession, NO_BROKER, Duration.ofSeconds(15)));
         assertEquals(Duration.ofSeconds(2), GroupSession.lease(shortSession, NO_BROKER, Duration.ofSeconds(2)));
+        Map<String, Object> asInteger = Map.of("group.protocol", "classic", "session.timeout.ms", 10_000);
+        assertEquals(Duration.ofSeconds(5), GroupSession.lease(asInteger, NO_BROKER, Duration.ofSeconds(15)));
+    }
+
+    @Test
+    void aSessionTimeoutThatIsNoNumberIsABadSettingNamedAsSuch() {
+        Map<String, Object> bad = Map.of("group.protocol", "classic", "session.timeout.ms", "45s");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GroupSession.lease(bad, NO_BROKER, Duration.ofSeconds(15)));
+        assertEquals("setting kafka.session.timeout.ms must be a whole number of milliseconds, got '45s'", e.getMessage());
     }
 
     @Test

@@ -119,7 +119,9 @@ class StateStoreTest {
         for (int owner = 1; owner <= 3; owner++) {
             ownership.assign("q1", 0, json);
             transition(snapshot("q1", QueryStatus.RUNNING, 2, "p-1"));
-            QueryState state = written().get(0);
+            List<QueryState> states = written();
+            QueryState state = states.get(states.size() - 1);
+            assertEquals(owner, states.size(), "one record per owner");
             assertEquals(tricky, state.submit(), "owner " + owner);
             assertEquals(original, state.request(parser), "owner " + owner);
             json = state.submit();

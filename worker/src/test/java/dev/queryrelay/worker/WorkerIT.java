@@ -256,7 +256,10 @@ class WorkerIT {
         }
         assertTrue(ids.size() > 10, "corpus not found under " + VALID_CORPUS);
         for (String id : ids) {
-            assertNotNull(client.awaitTerminal(id, WAIT), id);
+            JsonNode terminal = client.awaitTerminal(id, WAIT);
+            assertNotNull(terminal, id);
+            assertFalse(terminal.has("error") && "VALIDATION".equals(terminal.get("error").get("type").asText()),
+                    id + " was rejected: " + terminal);
         }
         client.submit("after-corpus", "SELECT 1");
         client.awaitStatus("after-corpus", "SUCCEEDED", WAIT);
