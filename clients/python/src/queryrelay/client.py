@@ -9,7 +9,8 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
+from decimal import Decimal
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from confluent_kafka import KafkaException, Producer
@@ -20,6 +21,7 @@ from .messages import ResultPage, StatusEvent, parse_page, parse_status
 
 QUERY_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 MURMUR2_PARTITIONERS = ("murmur2_random", "murmur2")
+MAX_REASON_LENGTH = 1_000
 REMEMBERED_SUBMITS = 10_000
 
 Since = Union[None, float, datetime]
@@ -91,19 +93,23 @@ class QueryRelayClient:
             command["options"] = dict(options)
         if tags is not None:
             command["tags"] = dict(tags)
+        value = _encode(command)
         with self._lock:
-            self._submitted_at.setdefault(query_id, time.time())
+            self._submitted_at[query_id] = time.time()
+            self._submitted_at.move_to_end(query_id)
             while len(self._submitted_at) > REMEMBERED_SUBMITS:
                 self._submitted_at.popitem(last=False)
-        self._send(self.topics.submit, query_id, command, timeout)
+        self._send(self.topics.submit, query_id, value, timeout)
         return query_id
 
     def cancel(self, query_id: str, reason: Optional[str] = None, *, timeout: float = 30.0) -> None:
         """Sends a cancel command; the query ends CANCELED (a cancel sent before the submit is remembered)."""
         command: Dict[str, Any] = {"query_id": _checked_id(query_id)}
         if reason is not None:
+            if not isinstance(reason, str) or _utf16_length(reason) > MAX_REASON_LENGTH:
+                raise InvalidCommand(f"reason must be a string of at most {MAX_REASON_LENGTH} characters (UTF-16 code units)")
             command["reason"] = reason
-        self._send(self.topics.cancel, query_id, command, timeout)
+        self._send(self.topics.cancel, query_id, _encode(command), timeout)
 
     def events(self, query_id: str, *, timeout: Optional[float] = None, since: Since = None) -> Iterator[StatusEvent]:
         """The query's status events, each once, up to and including the terminal one.
@@ -112,7 +118,7 @@ class QueryRelayClient:
         """
         deadline = _deadline(timeout)
         dedupe = EventDeduper()
-        with self._reader(query_id, [self.topics.status], since) as reader:
+        with self._reader(query_id, [self.topics.status], since, deadline, timeout, "terminal status") as reader:
             while True:
                 event = parse_status(reader.next(deadline, "terminal status", timeout).value())
                 if event.query_id != query_id:
@@ -131,7 +137,8 @@ class QueryRelayClient:
         deadline = _deadline(timeout)
         pages = PageSequencer(query_id)
         terminal: Optional[StatusEvent] = None
-        with self._reader(query_id, [self.topics.status, self.topics.results], since) as reader:
+        with self._reader(query_id, [self.topics.status, self.topics.results], since, deadline, timeout,
+                          "result pages") as reader:
             while terminal is None or pages.released < (terminal.pages or 0):
                 message = reader.next(deadline, "result pages", timeout)
                 if message.topic() == self.topics.status:
@@ -162,20 +169,22 @@ class QueryRelayClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _reader(self, query_id: str, topics: List[str], since: Since) -> KeyReader:
+    def _reader(self, query_id: str, topics: List[str], since: Since, deadline: Optional[float],
+                timeout: Optional[float], what: str) -> KeyReader:
         return KeyReader(self._consumer_config, topics, _checked_id(query_id), self._since_ms(query_id, since),
-                         self._metadata_timeout)
+                         self._metadata_timeout, deadline, timeout, what)
 
     def _since_ms(self, query_id: str, since: Since) -> Optional[int]:
         if isinstance(since, datetime):
-            return int(since.timestamp() * 1000)
+            aware = since if since.tzinfo is not None else since.replace(tzinfo=timezone.utc)
+            return int(aware.timestamp() * 1000)
         if since is not None:
             return int(since * 1000)
         with self._lock:
             submitted = self._submitted_at.get(query_id)
         return None if submitted is None else int((submitted - self._clock_skew) * 1000)
 
-    def _send(self, topic: str, key: str, command: Mapping[str, Any], timeout: float) -> None:
+    def _send(self, topic: str, key: str, value: bytes, timeout: float) -> None:
         with self._lock:
             if self._producer is None:
                 self._producer = Producer(self._producer_config)
@@ -189,19 +198,46 @@ class QueryRelayClient:
             else:
                 acked.append(True)
 
-        value = json.dumps(command, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         try:
             producer.produce(topic, key=key.encode("utf-8"), value=value, on_delivery=delivered)
         except (KafkaException, BufferError) as e:
-            raise DeliveryError(f"cannot send to {topic}: {e}") from e
+            raise DeliveryError(f"cannot send to {topic}: {e}", key) from e
         deadline = time.monotonic() + timeout
         while not acked and not failures:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise DeliveryError(f"no acknowledgement from {topic} within {timeout:g} s")
+                raise DeliveryError(f"no acknowledgement from {topic} within {timeout:g} s (the command may still "
+                                    f"be delivered)", key)
             producer.flush(remaining)
         if failures:
-            raise DeliveryError(f"{topic} refused the command: {failures[0]}")
+            raise DeliveryError(f"{topic} refused the command: {failures[0]}", key)
+
+
+def _encode(command: Mapping[str, Any]) -> bytes:
+    """The command as UTF-8 JSON; a Decimal binding as its exact number. InvalidCommand for what JSON cannot hold."""
+    try:
+        fields = []
+        for name, value in command.items():
+            if name == "bindings":
+                text = "[" + ",".join(_binding(item) for item in value) + "]"
+            else:
+                text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+            fields.append(json.dumps(name) + ":" + text)
+        return ("{" + ",".join(fields) + "}").encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError) as e:
+        raise InvalidCommand(f"the command cannot be written as JSON: {e}") from e
+
+
+def _binding(value: Any) -> str:
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"binding {value} is not a JSON number")
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _checked_id(query_id: str) -> str:

@@ -17,7 +17,11 @@ class InvalidCommand(QueryRelayError, ValueError):
 
 
 class DeliveryError(QueryRelayError):
-    """Kafka did not acknowledge a command."""
+    """Kafka did not acknowledge a command; ``query_id`` names its query (a submit may still arrive)."""
+
+    def __init__(self, message: str, query_id: Optional[str] = None):
+        super().__init__(message)
+        self.query_id = query_id
 
 
 class ProtocolError(QueryRelayError):
@@ -52,7 +56,7 @@ class QueryError(QueryRelayError):
 
 
 class QueryFailed(QueryError):
-    """The query ended FAILED (error types SQL, VALIDATION, NETWORK, AUTH, NOT_FOUND, INTERNAL)."""
+    """The query ended FAILED (error types SQL, VALIDATION, NETWORK, AUTH, TIMEOUT, NOT_FOUND, INTERNAL)."""
 
 
 class QueryCanceled(QueryError):

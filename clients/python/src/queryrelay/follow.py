@@ -6,7 +6,7 @@ import time
 import uuid
 from typing import Dict, Iterable, List, Mapping, Optional, Set, Tuple
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, Message, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, KafkaException, Message, TopicPartition
 
 from .errors import QueryRelayError, WaitTimeout
 from .messages import ResultPage, StatusEvent
@@ -60,29 +60,41 @@ class KeyReader:
     """
 
     def __init__(self, config: Mapping[str, object], topics: Iterable[str], key: str,
-                 since_ms: Optional[int], metadata_timeout: float) -> None:
-        settings = {
-            "group.id": f"queryrelay-follower-{uuid.uuid4()}",
-            "enable.auto.commit": False,
-            "enable.partition.eof": False,
-            "auto.offset.reset": "earliest",
-            # workers publish in transactions: only committed events and pages (librdkafka's default too)
-            "isolation.level": "read_committed",
-        }
-        settings.update(config)
+                 since_ms: Optional[int], metadata_timeout: float, deadline: Optional[float] = None,
+                 timeout: Optional[float] = None, what: str = "answer") -> None:
+        settings = {"enable.partition.eof": False, "auto.offset.reset": "earliest", **config}
+        # what following needs, whatever the caller's config says: a group of its own that commits
+        # nothing, and only committed events and pages (workers publish in transactions)
+        settings.update({"group.id": f"queryrelay-follower-{uuid.uuid4()}", "enable.auto.commit": False,
+                         "isolation.level": "read_committed"})
         self._key = key.encode("utf-8")
         self._query_id = key
         self._consumer = Consumer(settings)
+        self._deadline = deadline
+        self._timeout = timeout
+        self._what = what
         try:
             self._consumer.assign(self._start(list(topics), since_ms, metadata_timeout))
+        except KafkaException as e:
+            self._consumer.close()
+            raise QueryRelayError(f"cannot start following query {key!r}: {e}") from e
         except BaseException:
             self._consumer.close()
             raise
 
+    def _bounded(self, limit: float) -> float:
+        """``limit`` seconds, or less when the caller's deadline comes first (WaitTimeout once it passed)."""
+        if self._deadline is None:
+            return limit
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise WaitTimeout(self._query_id, self._timeout or 0.0, self._what)
+        return min(limit, left)
+
     def _start(self, topics: List[str], since_ms: Optional[int], timeout: float) -> List[TopicPartition]:
         assignment = []
         for topic in topics:
-            metadata = self._consumer.list_topics(topic, timeout=timeout).topics.get(topic)
+            metadata = self._consumer.list_topics(topic, timeout=self._bounded(timeout)).topics.get(topic)
             if metadata is None or metadata.error is not None or not metadata.partitions:
                 reason = metadata.error if metadata is not None else "no metadata"
                 raise QueryRelayError(f"cannot read topic {topic!r}: {reason}")
@@ -91,8 +103,9 @@ class KeyReader:
                 assignment.append(TopicPartition(topic, partition, OFFSET_BEGINNING))
                 continue
             # the end first: a record written after offsets_for_times answered "none" is not skipped
-            _, end = self._consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=timeout)
-            found = self._consumer.offsets_for_times([TopicPartition(topic, partition, since_ms)], timeout=timeout)[0]
+            _, end = self._consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=self._bounded(timeout))
+            found = self._consumer.offsets_for_times([TopicPartition(topic, partition, since_ms)],
+                                                     timeout=self._bounded(timeout))[0]
             assignment.append(TopicPartition(topic, partition, found.offset if found.offset >= 0 else end))
         return assignment
 

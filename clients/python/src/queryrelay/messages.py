@@ -83,7 +83,7 @@ def parse_status(value: Optional[bytes]) -> StatusEvent:
         row_count=_optional(doc, "row_count", int, "status event"),
         pages=_optional(doc, "pages", int, "status event"),
         truncated=_optional(doc, "truncated", bool, "status event"),
-        columns=_columns(doc.get("columns", [])),
+        columns=_columns(doc.get("columns") or []),
         execution_ms=_optional(doc, "execution_ms", int, "status event"),
         error=None if error is None else _error(error),
     )
