@@ -6,11 +6,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeadLettersTest {
 
@@ -47,5 +53,29 @@ class DeadLettersTest {
         ProducerRecord<byte[], byte[]> record = deadLetters.record(original, ErrorInfo.of(ErrorType.VALIDATION, "too long"));
         assertArrayEquals(value, record.value());
         assertEquals(null, record.key());
+    }
+
+    @Test
+    void withoutValueKeepsKeyAndHeadersAndSaysWhy() {
+        ProducerRecord<byte[], byte[]> full = new ProducerRecord<>("dlq", null, "k".getBytes(StandardCharsets.UTF_8),
+                new byte[5_000], new org.apache.kafka.common.header.internals.RecordHeaders());
+        ProducerRecord<byte[], byte[]> dropped = DeadLetters.withoutValue(full);
+        assertNull(dropped.value());
+        assertArrayEquals(full.key(), dropped.key());
+        assertEquals("the value of 5000 bytes is larger than the dead-letter topic takes",
+                new String(dropped.headers().lastHeader(DeadLetters.VALUE_DROPPED).value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyHeaderTheWorkerWritesIsInProtocolMdAndTheAsyncApiDocument() throws IOException {
+        String protocol = Files.readString(Path.of("..", "docs", "protocol.md"));
+        String asyncApi = Files.readString(Path.of("..", "docs", "asyncapi.yaml"));
+        for (String header : List.of(DeadLetters.EXCEPTION_FQCN, DeadLetters.EXCEPTION_MESSAGE, DeadLetters.ORIGINAL_TOPIC,
+                DeadLetters.ORIGINAL_PARTITION, DeadLetters.ORIGINAL_OFFSET, DeadLetters.ORIGINAL_TIMESTAMP,
+                DeadLetters.ORIGINAL_TIMESTAMP_TYPE, DeadLetters.ORIGINAL_CONSUMER_GROUP, DeadLetters.ERROR_TYPE,
+                DeadLetters.VALUE_DROPPED)) {
+            assertTrue(protocol.contains("| `" + header + "` |"), header + " in protocol.md's DLQ table");
+            assertTrue(asyncApi.contains("          " + header + ":"), header + " in asyncapi.yaml's dead letter headers");
+        }
     }
 }
