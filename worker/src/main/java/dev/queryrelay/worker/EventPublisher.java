@@ -22,8 +22,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  */
 final class EventPublisher implements QueryListener {
 
-    /** Pages of one query sent and not yet committed, at most: a large result streams at the broker's pace. */
-    static final int MAX_UNCOMMITTED_PAGES = 8;
+    /**
+     * Bytes of one query's result pages sent and not yet committed, at most (a page larger than this
+     * counts as this much): a large result streams at the broker's pace, and each commit carries many pages.
+     */
+    static final int MAX_UNCOMMITTED_PAGE_BYTES = 4 * 1024 * 1024;
     /**
      * The longest wait for a page's turn; when the broker is slower than this the stream goes on a
      * page per wait instead. The wait holds only this query's later events.
@@ -66,9 +69,11 @@ final class EventPublisher implements QueryListener {
             return;
         }
         Semaphore window = owned.pageWindow();
-        boolean permit = awaitPermit(window);
-        outbox.send(keyed(resultsTopic, page.queryId(), codec.page(page)), owned.partition(),
-                permit ? window::release : null);
+        byte[] value = codec.page(page);
+        int bytes = Math.min(value.length, MAX_UNCOMMITTED_PAGE_BYTES);
+        boolean permit = awaitPermit(window, bytes);
+        outbox.send(keyed(resultsTopic, page.queryId(), value), owned.partition(),
+                permit ? () -> window.release(bytes) : null);
     }
 
     /** Publishes a record that belongs to command partition {@code partition} (a rejection). */
@@ -81,9 +86,9 @@ final class EventPublisher implements QueryListener {
         outbox.send(new OutboxRecord(deadLetter, partition, null, withoutValue));
     }
 
-    private boolean awaitPermit(Semaphore window) {
+    private boolean awaitPermit(Semaphore window, int bytes) {
         try {
-            return window.tryAcquire(maxPageWait.toMillis(), TimeUnit.MILLISECONDS);
+            return window.tryAcquire(bytes, maxPageWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

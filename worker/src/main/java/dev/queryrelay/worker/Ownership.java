@@ -16,11 +16,11 @@ final class Ownership {
 
     /**
      * An owned query; {@code submitJson} is null for a query whose command is rebuilt from its
-     * snapshot. {@code pageWindow} holds a permit per page that may be sent and not yet committed.
+     * snapshot. {@code pageWindow} holds a permit per byte of result pages that may be sent and not yet committed.
      */
     record Owned(int partition, String submitJson, Semaphore pageWindow) {
         Owned(int partition, String submitJson) {
-            this(partition, submitJson, new Semaphore(EventPublisher.MAX_UNCOMMITTED_PAGES));
+            this(partition, submitJson, new Semaphore(EventPublisher.MAX_UNCOMMITTED_PAGE_BYTES));
         }
     }
 

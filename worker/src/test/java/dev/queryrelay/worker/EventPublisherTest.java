@@ -17,6 +17,7 @@ import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventPublisherTest {
 
@@ -43,20 +44,29 @@ class EventPublisherTest {
                 pages, pages, false, COLUMNS, null, "p-1", QueryOptions.DEFAULTS, Map.of(), seq);
     }
 
+    /** A page of about 1 MiB: one row of one text cell. */
+    private static QueryPage bigPage(int number, boolean last) {
+        return new QueryPage("q1", number, number, List.of(ColumnMeta.of("TEXT", "TEXT")),
+                List.of(List.of((Object) "x".repeat(1024 * 1024 - 200))), last);
+    }
+
     @Test
-    void aQueryHasAtMostEightPagesUncommittedAndSucceededFollowsItsPages() {
+    void aQueryHasAtMostItsWindowOfPageBytesUncommittedAndSucceededFollowsItsPages() {
         ownership.assign("q1", 2, null);
         test.holdCommits();
-        int pages = EventPublisher.MAX_UNCOMMITTED_PAGES + 2;
+        int fit = EventPublisher.MAX_UNCOMMITTED_PAGE_BYTES / (1024 * 1024);
+        int pages = fit + 2;
         Thread streamer = new Thread(() -> {
             for (int i = 0; i < pages; i++) {
-                publisher.onPage(page(i, i == pages - 1));
+                publisher.onPage(bigPage(i, i == pages - 1));
             }
             publisher.onTransition(snapshot(QueryStatus.SUCCEEDED, 3, pages));
         });
         streamer.start();
-        await("the ninth page waits for a commit").atMost(Duration.ofSeconds(10))
+        await("the page past the window waits for a commit").atMost(Duration.ofSeconds(10))
                 .until(() -> streamer.getState() == Thread.State.TIMED_WAITING);
+        int left = ownership.get("q1").pageWindow().availablePermits();
+        assertTrue(left >= 0 && left < 1024 * 1024 - 200, "the window's bytes are taken: " + left + " left");
         assertEquals(List.of(), test.producer.history(), "nothing committed while commits are held");
 
         test.releaseCommits();
