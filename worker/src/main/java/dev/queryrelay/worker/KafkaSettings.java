@@ -44,6 +44,14 @@ public final class KafkaSettings {
     static final int COMMAND_FETCH_MAX_WAIT_MS = 100;
     /** First producer retry backoff (it grows exponentially up to Kafka's retry.backoff.max.ms, 1 s). */
     static final long RETRY_BACKOFF_MS = 10;
+    /**
+     * The transactional producer's retry backoff, first and largest: a transaction that starts while
+     * the previous one's markers are still being written is told CONCURRENT_TRANSACTIONS, which
+     * clears within milliseconds; with Kafka's growing backoff a lone event (a cancel's CANCELED)
+     * waited up to 100 ms and more for it.
+     */
+    static final long TRANSACTIONAL_RETRY_BACKOFF_MS = 2;
+    static final long TRANSACTIONAL_RETRY_BACKOFF_MAX_MS = 10;
 
     private final WorkerConfig config;
     private final String workerId;
@@ -75,6 +83,12 @@ public final class KafkaSettings {
         settings.putIfAbsent(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "queryrelay-" + groupId + "-" + workerId);
         if (!config.kafkaClientSettings().containsKey(ProducerConfig.LINGER_MS_CONFIG)) {
             settings.put(ProducerConfig.LINGER_MS_CONFIG, TRANSACTIONAL_LINGER_MS);
+        }
+        if (!config.kafkaClientSettings().containsKey(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)) {
+            settings.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, TRANSACTIONAL_RETRY_BACKOFF_MS);
+        }
+        if (!config.kafkaClientSettings().containsKey(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG)) {
+            settings.put(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, TRANSACTIONAL_RETRY_BACKOFF_MAX_MS);
         }
         return settings;
     }

@@ -37,4 +37,19 @@ class KafkaSettingsTest {
         KafkaSettings chosen = settings(Map.of("kafka.linger.ms", "7"));
         assertEquals("7", chosen.transactionalProducer(0, "g").get(ProducerConfig.LINGER_MS_CONFIG).toString());
     }
+
+    @Test
+    void theTransactionalProducerRetriesAfterMillisecondsUnlessTheUserSaysOtherwise() {
+        KafkaSettings defaults = settings(Map.of());
+        assertEquals(KafkaSettings.TRANSACTIONAL_RETRY_BACKOFF_MS,
+                defaults.transactionalProducer(0, "g").get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG));
+        assertEquals(KafkaSettings.TRANSACTIONAL_RETRY_BACKOFF_MAX_MS,
+                defaults.transactionalProducer(0, "g").get(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG));
+        assertEquals(KafkaSettings.RETRY_BACKOFF_MS, defaults.producer(0).get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),
+                "the plain producer, which the bench's reference programs use, keeps its backoff");
+
+        KafkaSettings chosen = settings(Map.of("kafka.retry.backoff.ms", "50", "kafka.retry.backoff.max.ms", "500"));
+        assertEquals("50", chosen.transactionalProducer(0, "g").get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG).toString());
+        assertEquals("500", chosen.transactionalProducer(0, "g").get(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG).toString());
+    }
 }
