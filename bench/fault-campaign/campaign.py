@@ -471,110 +471,101 @@ def fault_schedule(procs, log, t0, fault_log, stop_evt, schedule="standard"):
     def note(what):
         fault_log.append((round(now() - t0, 1), what))
 
-    if schedule == "pauses":
-        return pause_schedule(procs, at, note, log)
-    if schedule == "scale":
-        return scale_schedule(procs, at, note, log)
+    schedules = {"standard": standard_schedule, "pauses": pause_schedule, "scale": scale_schedule}
     try:
-        for (t_kill, wid) in ((15, "w1"), (35, "w2")):
-            at(t_kill)
-            procs.kill9_worker(wid); note(f"kill -9 {wid}")
-            at(t_kill + 5)
-            procs.start_worker(wid); note(f"restart {wid}")
-        at(55)
-        procs.sigstop("w3"); note("SIGSTOP w3")
-        at(55 + SIGSTOP_S)
-        procs.sigcont("w3"); note("SIGCONT w3")
-        at(85)
-        procs.kill9_broker(); note("kill -9 broker")
-        at(90)
-        procs.start_broker(); note("restart broker")
-        at(105)
-        procs.kill9_worker("w3"); note("kill -9 w3")
-        at(110)
-        procs.start_worker("w3"); note("restart w3")
-        at(125)
-        for wid in ("w1", "w2", "w3"):
-            rc = procs.term_worker(wid); note(f"SIGTERM {wid} rc={rc}")
-            procs.start_worker(wid); note(f"restart {wid}")
-            ok = procs.wait_ready(wid, 30)
-            note(f"{wid} ready={ok}")
-            log(f"{wid} ready={ok}")
+        schedules[schedule](procs, at, note, log)
     except SystemExit:
         pass
     except Exception as e:
         log(f"!!! fault thread error: {e!r}")
-        fault_log.append((round(now() - t0, 1), f"fault thread error {e!r}"))
+        note(f"fault thread error {e!r}")
+
+
+def standard_schedule(procs, at, note, log):
+    """Deaths: two workers killed and restarted, one paused past its session timeout, the broker
+    killed, a worker killed as soon as the broker is back, then a rolling SIGTERM restart."""
+    for (t_kill, wid) in ((15, "w1"), (35, "w2")):
+        at(t_kill)
+        procs.kill9_worker(wid); note(f"kill -9 {wid}")
+        at(t_kill + 5)
+        procs.start_worker(wid); note(f"restart {wid}")
+    at(55)
+    procs.sigstop("w3"); note("SIGSTOP w3")
+    at(55 + SIGSTOP_S)
+    procs.sigcont("w3"); note("SIGCONT w3")
+    at(85)
+    procs.kill9_broker(); note("kill -9 broker")
+    at(90)
+    procs.start_broker(); note("restart broker")
+    at(105)
+    procs.kill9_worker("w3"); note("kill -9 w3")
+    at(110)
+    procs.start_worker("w3"); note("restart w3")
+    at(125)
+    for wid in ("w1", "w2", "w3"):
+        rc = procs.term_worker(wid); note(f"SIGTERM {wid} rc={rc}")
+        procs.start_worker(wid); note(f"restart {wid}")
+        ok = procs.wait_ready(wid, 30)
+        note(f"{wid} ready={ok}")
+        log(f"{wid} ready={ok}")
 
 
 def scale_schedule(procs, at, note, log):
     """Workers joining and leaving under load (each move of partitions a rebalance of the group):
     a fourth worker joins and leaves cleanly, joins and dies, two workers leave at once and come
     back, and the fourth joins once more and leaves while the others are busy."""
-    try:
-        at(20)
-        procs.start_worker("w4"); note("join w4")
-        at(40)
-        rc = procs.term_worker("w4"); note(f"SIGTERM w4 rc={rc} (leaves)")
-        at(55)
-        procs.start_worker("w4"); note("join w4")
-        at(75)
-        procs.kill9_worker("w4"); note("kill -9 w4 (not restarted)")
-        at(95)
-        rcs = procs.term_workers(["w1", "w2"]); note(f"SIGTERM w1 and w2 rc={rcs} (two leave at once)")
-        at(105)
-        for wid in ("w1", "w2"):
-            procs.start_worker(wid); note(f"restart {wid}")
-        at(125)
-        procs.start_worker("w4"); note("join w4")
-        at(145)
-        rc = procs.term_worker("w4"); note(f"SIGTERM w4 rc={rc} (leaves)")
-    except SystemExit:
-        pass
-    except Exception as e:
-        log(f"!!! fault thread error: {e!r}")
-        note(f"fault thread error {e!r}")
+    at(20)
+    procs.start_worker("w4"); note("join w4")
+    at(40)
+    rc = procs.term_worker("w4"); note(f"SIGTERM w4 rc={rc} (leaves)")
+    at(55)
+    procs.start_worker("w4"); note("join w4")
+    at(75)
+    procs.kill9_worker("w4"); note("kill -9 w4 (not restarted)")
+    at(95)
+    rcs = procs.term_workers(["w1", "w2"]); note(f"SIGTERM w1 and w2 rc={rcs} (two leave at once)")
+    at(105)
+    for wid in ("w1", "w2"):
+        procs.start_worker(wid); note(f"restart {wid}")
+    at(125)
+    procs.start_worker("w4"); note("join w4")
+    at(145)
+    rc = procs.term_worker("w4"); note(f"SIGTERM w4 rc={rc} (leaves)")
 
 
 def pause_schedule(procs, at, note, log):
     """Pauses rather than deaths: a worker paused for less than its session timeout but longer than
     its ownership lease, the broker paused and stopped cleanly, a worker paused past its session
     timeout but not its transaction timeout, a death and a pause at once, then all workers paused."""
-    try:
-        at(15)
-        procs.sigstop("w1"); note("SIGSTOP w1")
-        at(19)
-        procs.sigcont("w1"); note("SIGCONT w1 (4 s: past the lease, within the session)")
-        at(35)
-        procs.signal_broker(signal.SIGSTOP, "SIGSTOP"); note("broker SIGSTOP")
-        at(50)
-        procs.signal_broker(signal.SIGCONT, "SIGCONT"); note("broker SIGCONT (15 s)")
-        at(65)
-        rc = procs.term_broker(); note(f"broker SIGTERM rc={rc}")
-        at(70)
-        procs.start_broker(); note("broker restart")
-        at(90)
-        procs.sigstop("w2"); note("SIGSTOP w2")
-        at(98)
-        procs.sigcont("w2"); note("SIGCONT w2 (8 s: past the session, within the transaction timeout)")
-        at(110)
-        procs.kill9_worker("w3"); note("kill -9 w3")
-        procs.sigstop("w1"); note("SIGSTOP w1")
-        at(115)
-        procs.start_worker("w3"); note("restart w3")
-        at(120)
-        procs.sigcont("w1"); note("SIGCONT w1 (10 s)")
-        at(135)
-        for wid in WORKERS:
-            procs.sigstop(wid); note(f"SIGSTOP {wid}")
-        at(145)
-        for wid in WORKERS:
-            procs.sigcont(wid); note(f"SIGCONT {wid} (10 s, all three)")
-    except SystemExit:
-        pass
-    except Exception as e:
-        log(f"!!! fault thread error: {e!r}")
-        note(f"fault thread error {e!r}")
+    at(15)
+    procs.sigstop("w1"); note("SIGSTOP w1")
+    at(19)
+    procs.sigcont("w1"); note("SIGCONT w1 (4 s: past the lease, within the session)")
+    at(35)
+    procs.signal_broker(signal.SIGSTOP, "SIGSTOP"); note("broker SIGSTOP")
+    at(50)
+    procs.signal_broker(signal.SIGCONT, "SIGCONT"); note("broker SIGCONT (15 s)")
+    at(65)
+    rc = procs.term_broker(); note(f"broker SIGTERM rc={rc}")
+    at(70)
+    procs.start_broker(); note("broker restart")
+    at(90)
+    procs.sigstop("w2"); note("SIGSTOP w2")
+    at(98)
+    procs.sigcont("w2"); note("SIGCONT w2 (8 s: past the session, within the transaction timeout)")
+    at(110)
+    procs.kill9_worker("w3"); note("kill -9 w3")
+    procs.sigstop("w1"); note("SIGSTOP w1")
+    at(115)
+    procs.start_worker("w3"); note("restart w3")
+    at(120)
+    procs.sigcont("w1"); note("SIGCONT w1 (10 s)")
+    at(135)
+    for wid in WORKERS:
+        procs.sigstop(wid); note(f"SIGSTOP {wid}")
+    at(145)
+    for wid in WORKERS:
+        procs.sigcont(wid); note(f"SIGCONT {wid} (10 s, all three)")
 
 
 # ----------------------------------------------------------------------------------------------
