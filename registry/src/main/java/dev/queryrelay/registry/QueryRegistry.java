@@ -1,6 +1,5 @@
 package dev.queryrelay.registry;
 
-import dev.queryrelay.api.ErrorInfo;
 import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.QueryRelayException;
 import dev.queryrelay.api.QuerySnapshot;
@@ -32,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * outside every lock, in order per query (see {@link QueryListener}).
  *
  * <p>This class is the facade: each query's state is owned by its {@link QueryLifecycle}, and
- * the work is done by {@link Starter}, {@link Poller}, {@link ResultStreamer}, {@link Stopper},
- * {@link Timeouts}, {@link EarlyCancels} and {@link Retention} over {@link WarehouseCalls}.
+ * the work is done by {@link Launcher}, {@link Starter}, {@link Poller}, {@link ResultStreamer},
+ * {@link Stopper}, {@link Timeouts}, {@link EarlyCancels} and {@link Retention} over {@link WarehouseCalls}.
  *
  * <pre>{@code
  * WarehouseConnection connection = Providers.load("mock").connect(Map.of());
@@ -60,9 +59,7 @@ public final class QueryRegistry implements AutoCloseable {
     private final EarlyCancels earlyCancels;
     private final Retention retention;
     private final Stopper stopper;
-    private final Timeouts timeouts;
-    private final Starter starter;
-    private final Poller poller;
+    private final Launcher launcher;
     private volatile boolean closed;
 
     private QueryRegistry(QueryRegistryBuilder s) {
@@ -86,11 +83,12 @@ public final class QueryRegistry implements AutoCloseable {
         this.earlyCancels = new EarlyCancels(s.clock);
         this.retention = new Retention(queries, s.ttl, s.maxFinished);
         this.stopper = new Stopper(connection, calls, s.guard, scheduler);
-        this.timeouts = new Timeouts(s.clock, scheduler, calls, stopper);
-        this.poller = new Poller(connection, calls, scheduler, s.clock,
+        Timeouts timeouts = new Timeouts(s.clock, scheduler, calls, stopper);
+        Poller poller = new Poller(connection, calls, scheduler, s.clock,
                 new ResultStreamer(connection, calls, s.pageSizer, s.maxPageBytes),
                 s.pollBackoffMultiplier, s.maxPollInterval, s.unknownQueryLimit);
-        this.starter = new Starter(connection, calls, poller, stopper, s.guard, scheduler);
+        this.launcher = new Launcher(earlyCancels, timeouts, stopper,
+                new Starter(connection, calls, poller, stopper, s.guard, scheduler), poller);
         schedulePrune();
     }
 
@@ -143,7 +141,7 @@ public final class QueryRegistry implements AutoCloseable {
         counters.submitted.increment();
         counters.inFlight.incrementAndGet();
         QuerySnapshot pending = query.accept();
-        return launch(query, mayHaveStarted) ? pending : query.snapshot();
+        return launcher.launch(query, mayHaveStarted) ? pending : query.snapshot();
     }
 
     /**
@@ -170,7 +168,7 @@ public final class QueryRegistry implements AutoCloseable {
         counters.inFlight.incrementAndGet();
         log.debug("query {} taken over as {} (seq {}, provider query id {})", request.queryId(), point.status(),
                 point.seq(), point.providerQueryId());
-        launch(query, true);
+        launcher.launch(query, true);
         return query.snapshot();
     }
 
@@ -322,51 +320,6 @@ public final class QueryRegistry implements AutoCloseable {
             }
         }
         log.info("registry closed with {} queries in flight", counters.inFlight.get());
-    }
-
-    /**
-     * Starts or follows the query; false when a remembered cancel or its past deadline ended it at
-     * once, or when launching it failed unexpectedly: the query then ends {@code FAILED} ({@code INTERNAL};
-     * a taken-over execution is canceled) instead of staying {@code PENDING}, and the caller goes on.
-     */
-    private boolean launch(QueryLifecycle query, boolean takenOver) {
-        try {
-            return drive(query, takenOver);
-        } catch (RuntimeException e) {
-            log.error("query {} could not be launched; it fails", query.id(), e);
-            query.fail(ErrorInfo.of(ErrorType.INTERNAL, "the engine could not launch the query: " + e));
-            if (query.providerQueryId() != null) {
-                stopper.cancelInWarehouse(query, query.providerQueryId());
-            }
-            return false;
-        }
-    }
-
-    private boolean drive(QueryLifecycle query, boolean takenOver) {
-        Phase phase = query.phase();
-        EarlyCancels.EarlyCancel early = earlyCancels.take(query.id());
-        if (early != null) {
-            stopper.stop(query, QueryStatus.CANCELED, Errors.canceled(early.reason()));
-            cancelLeftover(query, phase, takenOver);
-            return false;
-        }
-        if (!timeouts.arm(query)) {
-            cancelLeftover(query, phase, takenOver);
-            return false;
-        }
-        if (phase == Phase.PENDING) {
-            starter.start(query, takenOver);
-        } else if (phase == Phase.RUNNING) {
-            poller.follow(query);
-        }
-        return true;
-    }
-
-    /** For a query ended before it was started here that another process may have started: cancels that execution. */
-    private void cancelLeftover(QueryLifecycle query, Phase phase, boolean mayHaveStarted) {
-        if (phase == Phase.PENDING && mayHaveStarted) {
-            starter.cancelLeftover(query);
-        }
     }
 
     /** A query's end, reported by its lifecycle: counted and remembered for the TTL. */

@@ -1,12 +1,15 @@
 package dev.queryrelay.registry;
 
 import dev.queryrelay.api.ErrorInfo;
+import dev.queryrelay.api.ErrorType;
+import dev.queryrelay.api.QueryRelayException;
 import dev.queryrelay.api.QueryStatus;
 import dev.queryrelay.api.WarehouseConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Stops queries (cancels and timeouts): one not started yet ends at once; a running one is
@@ -48,7 +51,7 @@ final class Stopper {
             scheduler.schedule(Runnable::run, () -> cancelWhenAllowed(query, providerQueryId), EngineDefaults.GUARD_RETRY);
             return;
         }
-        cancelCall(providerQueryId).whenComplete((ok, failure) -> {
+        cancelCall(providerQueryId, () -> whenAllowed(query)).whenComplete((ok, failure) -> {
             ErrorInfo cancelFailure = null;
             if (failure != null) {
                 cancelFailure = Errors.errorOf(failure);
@@ -66,17 +69,52 @@ final class Stopper {
                     query.id(), providerQueryId);
             return;
         }
-        cancelCall(providerQueryId).whenComplete((ok, failure) -> {
+        cancelCall(providerQueryId, () -> leftoverAllowed(query)).whenComplete((ok, failure) -> {
             if (failure != null) {
                 log.warn("cancel of {} in the warehouse failed: {}", providerQueryId, Errors.describe(failure));
             }
         });
     }
 
-    private CompletableFuture<Boolean> cancelCall(String providerQueryId) {
-        return calls.call(CallObserver.CANCEL, providerQueryId, () -> {
+    /** Whether a leftover's cancel may be attempted again now; a refusal ends its retries. */
+    private CompletableFuture<Void> leftoverAllowed(QueryLifecycle query) {
+        return guard.mayCancelLeftover(query.id()) ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new QueryRelayException(ErrorType.INTERNAL,
+                        "the guard no longer allows it: this registry may no longer own query " + query.id()));
+    }
+
+    /**
+     * The warehouse cancel, retried like any call; every attempt after the first (whose guard the
+     * caller asked) waits for {@code allowed} first: a retry after a pause longer than the
+     * ownership's lease must not reach the warehouse before the pause is noticed.
+     */
+    private CompletableFuture<Boolean> cancelCall(String providerQueryId, Supplier<CompletableFuture<Void>> allowed) {
+        return calls.retried(attempt -> attempt == 1 ? cancelOnce(providerQueryId)
+                : allowed.get().thenCompose(yes -> cancelOnce(providerQueryId)));
+    }
+
+    private CompletableFuture<Boolean> cancelOnce(String providerQueryId) {
+        return calls.once(CallObserver.CANCEL, providerQueryId, () -> {
             connection.cancel(providerQueryId);
             return Boolean.TRUE;
-        });
+        }, null);
+    }
+
+    /** Completes once the guard allows a cancel of the query again (asked every {@link EngineDefaults#GUARD_RETRY}); fails once it stops stopping. */
+    private CompletableFuture<Void> whenAllowed(QueryLifecycle query) {
+        CompletableFuture<Void> allowed = new CompletableFuture<>();
+        askGuard(query, allowed);
+        return allowed;
+    }
+
+    private void askGuard(QueryLifecycle query, CompletableFuture<Void> allowed) {
+        if (query.phase() != Phase.STOPPING) {
+            allowed.completeExceptionally(new QueryRelayException(ErrorType.INTERNAL,
+                    "query " + query.id() + " is no longer stopping"));
+        } else if (guard.mayCancel(query.id())) {
+            allowed.complete(null);
+        } else {
+            scheduler.schedule(Runnable::run, () -> askGuard(query, allowed), EngineDefaults.GUARD_RETRY);
+        }
     }
 }

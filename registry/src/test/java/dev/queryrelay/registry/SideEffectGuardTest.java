@@ -117,4 +117,29 @@ class SideEffectGuardTest {
         mayCancel.set(true);
         engine.driveTo("q1", QueryStatus.TIMEOUT);
     }
+
+    @Test
+    void aCancelRetriedAfterTheGuardStoppedAllowingItWaitsUntilItAllowsAgain() {
+        startPermit.complete(true);
+        warehouse.status = id -> dev.queryrelay.api.WarehouseStatus.running();
+        warehouse.cancel = id -> {
+            if (warehouse.calls("cancel").size() == 1) {
+                mayCancel.set(false); // the embedding froze past its lease while the first attempt failed
+                throw dev.queryrelay.api.QueryRelayException.network("connection reset", null);
+            }
+        };
+        engine.start(warehouse, b -> b.guard(guard));
+        engine.registry.submit(TestEngine.request("q1", "SELECT 1"));
+        engine.driveTo("q1", QueryStatus.RUNNING);
+
+        engine.registry.cancel("q1", "stop");
+        java.time.Instant retriesDue = engine.time.instant().plusSeconds(5);
+        engine.drive("the retry's backoff passes", () -> engine.time.instant().isAfter(retriesDue));
+        assertEquals(1, warehouse.calls("cancel").size(), "no cancel retried while the guard refuses");
+        assertEquals(QueryStatus.RUNNING, engine.status("q1"));
+
+        mayCancel.set(true);
+        engine.driveTo("q1", QueryStatus.CANCELED);
+        assertEquals(2, warehouse.calls("cancel").size());
+    }
 }

@@ -141,7 +141,7 @@ final class Rebalancer implements ConsumerRebalanceListener {
                     ownership.assign(entry.queryId(), partition, entry.submit());
                     if (entry.cancelReason() != null) {
                         // remembered before the restore, which applies it first: it wins over a deadline passed since
-                        registry.cancel(entry.queryId(), entry.cancelReason().isEmpty() ? null : entry.cancelReason());
+                        registry.cancel(entry.queryId(), entry.cancelReason());
                     }
                 }
                 QuerySnapshot restored = registry.restore(entry.request(parser), entry.restorePoint());
