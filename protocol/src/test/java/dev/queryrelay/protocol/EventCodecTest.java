@@ -158,6 +158,29 @@ class EventCodecTest {
                 "estimate below the real " + rowBytes + " bytes");
     }
 
+    @Test
+    void theRowSizerBoundsEveryKindOfCellAndStaysCloseForSemiStructuredValues() throws Exception {
+        List<Object> cells = List.of(new java.math.BigDecimal("1E+400"), new java.math.BigDecimal("-1.5E-7"),
+                new java.math.BigDecimal("0.000"), 0.1f, Float.MAX_VALUE, -Double.MIN_VALUE, (short) -32768,
+                new java.math.BigInteger("-123456789012345678901234567890"),
+                new JsonValue("[1e-6, -1.5e-6, 2E5, 1e400, \"\\u0041\\n\", \"\u00e9\u20ac\ud83d\ude00\", 0.10, -0]"),
+                LocalDateTime.MAX, LocalDateTime.MIN, java.time.OffsetDateTime.MIN, Instant.MAX, Instant.MIN,
+                java.time.ZonedDateTime.of(LocalDateTime.MAX, java.time.ZoneOffset.MIN));
+        for (Object cell : cells) {
+            List<ColumnMeta> columns = List.of(ColumnMeta.of("C", "X"));
+            List<Object> row = java.util.Collections.singletonList(cell);
+            long rowBytes = codec.page(new QueryPage("q", 0, 0, columns, List.of(row), true)).length
+                    - codec.page(new QueryPage("q", 0, 0, columns, List.of(), true)).length;
+            long estimate = dev.queryrelay.registry.JsonRowSizer.INSTANCE.estimate(columns, row);
+            assertTrue(estimate >= rowBytes, cell + ": estimate " + estimate + " below the real " + rowBytes + " bytes");
+        }
+        String variant = "{\"k\":\"" + "x".repeat(300_000) + "\"}";
+        List<Object> row = List.of(new JsonValue(variant));
+        List<ColumnMeta> columns = List.of(ColumnMeta.of("V", "VARIANT"));
+        assertTrue(dev.queryrelay.registry.JsonRowSizer.INSTANCE.estimate(columns, row) < 400_000,
+                "a 300 KB VARIANT counts about its size, not three times it");
+    }
+
     private static List<String> fieldNames(JsonNode node) {
         List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);

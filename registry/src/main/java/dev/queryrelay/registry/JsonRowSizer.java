@@ -3,17 +3,24 @@ package dev.queryrelay.registry;
 import dev.queryrelay.api.ColumnMeta;
 import dev.queryrelay.api.JsonValue;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * Upper bound of a row's size as a UTF-8 JSON object keyed by column name: strings count their
- * escaped UTF-8 length, binary its base64 length, times their ISO-8601 length.
+ * Upper bound of a row's size as a UTF-8 JSON object keyed by column name, as the protocol's codec
+ * writes it: strings count their escaped UTF-8 length, binary its base64 length, decimals their
+ * plain notation, floats their shortest decimal form, times the longest ISO-8601 form, and
+ * semi-structured values their UTF-8 length plus what re-writing a number with an exponent may
+ * add.
  */
 public final class JsonRowSizer implements PageSizer {
 
     public static final JsonRowSizer INSTANCE = new JsonRowSizer();
 
-    private static final int TEMPORAL_BYTES = 40;
+    /** The longest ISO-8601 text of any date or time, quoted ({@code "+999999999-12-31T23:59:59.999999999-18:00"}). */
+    private static final int TEMPORAL_BYTES = 48;
+    /** At most what re-writing one number with an exponent adds ({@code -1e-6} becomes {@code -0.000001}). */
+    private static final int EXPONENT_GROWTH = 5;
 
     private JsonRowSizer() {
     }
@@ -39,7 +46,13 @@ public final class JsonRowSizer implements PageSizer {
             return 2 + 4L * ((b.length + 2) / 3);
         }
         if (value instanceof JsonValue j) {
-            return j.json().length() * 3L;
+            return semiStructuredBytes(j.json());
+        }
+        if (value instanceof BigDecimal d) {
+            return plainDigits(d) + 2;
+        }
+        if (value instanceof Float f) {
+            return Double.toString(f.doubleValue()).length() + 2;
         }
         if (value instanceof Number || value instanceof Boolean) {
             return value.toString().length() + 2;
@@ -48,6 +61,28 @@ public final class JsonRowSizer implements PageSizer {
             return TEMPORAL_BYTES;
         }
         return stringBytes(value.toString());
+    }
+
+    /** The length of {@link BigDecimal#toPlainString()}, without building it (it may be huge). */
+    private static long plainDigits(BigDecimal d) {
+        long digits = d.precision();
+        long scale = d.scale();
+        long plain = scale <= 0 ? digits - scale : Math.max(digits, scale + 1) + 1;
+        return plain + (d.signum() < 0 ? 1 : 0);
+    }
+
+    private static long semiStructuredBytes(String json) {
+        long bytes = 0;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c < 0x80) {
+                boolean exponent = (c == 'e' || c == 'E') && i > 0 && json.charAt(i - 1) >= '0' && json.charAt(i - 1) <= '9';
+                bytes += exponent ? 1 + EXPONENT_GROWTH : 1;
+            } else {
+                bytes += c < 0x800 ? 2 : 3;
+            }
+        }
+        return bytes;
     }
 
     private static long stringBytes(String s) {

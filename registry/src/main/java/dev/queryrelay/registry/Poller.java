@@ -11,8 +11,9 @@ import java.time.Instant;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * Follows running queries: asks the warehouse for each one's status, first after its
- * {@code poll_interval} and then at intervals growing by a factor up to a cap, fails a query the
+ * Follows running queries: asks the warehouse for each one's status, first at once, then after its
+ * {@code poll_interval} and at intervals growing by a factor up to a cap (the registry's, or the
+ * query's {@code poll_interval} when that is longer), fails a query the
  * warehouse keeps reporting as unknown beyond a limit, and hands a finished one to the
  * {@link ResultStreamer}. Each poll schedules the next; none blocks the scheduler.
  */
@@ -47,12 +48,14 @@ final class Poller {
     /** The polls of one query; one at a time, each scheduled by the previous one. */
     private final class Follow {
         private final QueryLifecycle query;
+        private final long capMillis;
         private long nextDelayMillis;
         private Instant unknownSince;
 
         Follow(QueryLifecycle query) {
             this.query = query;
             this.nextDelayMillis = query.request.options().pollInterval().toMillis();
+            this.capMillis = Math.max(maxInterval.toMillis(), nextDelayMillis);
         }
 
         /** Polls after {@code delay}, on the scheduler's thread: a poll only hands a status call to the pool. */
@@ -66,7 +69,7 @@ final class Poller {
 
         void scheduleNext() {
             long delay = nextDelayMillis;
-            nextDelayMillis = Math.min(maxInterval.toMillis(), Math.max(delay + 1, (long) (delay * backoffMultiplier)));
+            nextDelayMillis = Math.min(capMillis, Math.max(delay + 1, (long) (delay * backoffMultiplier)));
             schedule(Duration.ofMillis(delay));
         }
 

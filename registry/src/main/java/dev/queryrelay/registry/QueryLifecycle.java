@@ -296,8 +296,8 @@ final class QueryLifecycle {
     }
 
     synchronized QuerySnapshot snapshot() {
-        Long executionMs = startedAt != null && finishedAt != null
-                ? Duration.between(startedAt, finishedAt).toMillis() : null;
+        Long executionMs = startedAt != null && finishedAt != null // another worker's clock may have set startedAt
+                ? Math.max(0, Duration.between(startedAt, finishedAt).toMillis()) : null;
         return new QuerySnapshot(request.queryId(), request.sql(), request.bindings(), status, createdAt, updatedAt,
                 startedAt, finishedAt, executionMs, rowCount, pages, truncated, columns, error, providerQueryId,
                 request.options(), request.tags(), seq);

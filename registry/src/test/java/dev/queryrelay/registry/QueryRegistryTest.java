@@ -453,6 +453,17 @@ class QueryRegistryTest {
     }
 
     @Test
+    void aQueryTakenOverFromAWorkerWhoseClockRanAheadNeverReportsANegativeExecutionTime() {
+        registry();
+        StartRequest request = request("q1", "SELECT 1");
+        String startedElsewhere = mock.connect(Map.of()).start(request);
+        Instant aheadBy5s = time.instant().plusSeconds(5);
+        registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, time.instant(), startedElsewhere, aheadBy5s, null));
+        QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
+        assertEquals(0L, done.executionMs());
+    }
+
+    @Test
     void restoreFollowsARunningQueryByItsProviderIdWithoutStartingItAgain() {
         registry();
         StartRequest request = request("q1", "/* mock: duration_ms=300 rows=5 */ SELECT 1");

@@ -96,9 +96,10 @@ public final class WorkerConfig extends AbstractConfig {
                     "Threads for warehouse calls and result streaming.")
             .define(CALL_TIMEOUT_MS, Type.LONG, EngineDefaults.CALL_TIMEOUT.toMillis(), Range.atLeast(1), Importance.LOW,
                     "How long one warehouse call (start, look-up, status, a page of results, cancel) may take before it "
-                            + "counts as a retryable TIMEOUT failure: no call holds a warehouse thread for longer.")
+                            + "counts as a retryable TIMEOUT failure: the attempt fails then and its thread is interrupted (a driver that "
+                            + "ignores the interrupt keeps its thread until the call returns).")
             .define(MAX_POLL_INTERVAL_MS, Type.LONG, EngineDefaults.MAX_POLL_INTERVAL.toMillis(), Range.atLeast(1), Importance.LOW,
-                    "Cap of the adaptive status poll interval.")
+                    "Cap of the adaptive status poll interval (a query whose poll_interval_ms is longer keeps its own).")
             .define(RETRY_MAX_ATTEMPTS, Type.INT, EngineDefaults.RETRY_MAX_ATTEMPTS, Range.atLeast(1), Importance.LOW,
                     "Attempts per warehouse call for retryable (network) errors, the first included.")
             .define(RETRY_INITIAL_BACKOFF_MS, Type.LONG, EngineDefaults.RETRY_INITIAL_BACKOFF.toMillis(), Range.atLeast(1), Importance.LOW,
