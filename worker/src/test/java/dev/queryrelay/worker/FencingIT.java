@@ -69,6 +69,9 @@ class FencingIT {
         WorkerProcess b = WorkerProcess.start("worker-b", settings);
         closeables.add(b);
 
+        // submitted before worker-b has partitions, every query would run on worker-a
+        await("both workers own partitions").atMost(WAIT)
+                .until(() -> a.log().contains("partitions assigned") && b.log().contains("partitions assigned"));
         List<String> ids = new ArrayList<>();
         ids.addAll(submit(client, "before-", 60, "/* mock: duration_ms=1500 rows=1500 */ SELECT 1"));
         ids.addAll(submit(client, "long-", 20, "/* mock: duration_ms=20000 */ SELECT 1"));
@@ -86,8 +89,11 @@ class FencingIT {
         a.resume();
         ids.addAll(submit(client, "after-", 60, "/* mock: duration_ms=300 rows=1500 */ SELECT 1"));
         await("every query ends").atMost(WAIT).until(() -> allTerminal(client, ids));
-        await("worker-a is back in the group").atMost(WAIT).until(() -> a.log().contains("partitions lost")
-                || a.log().contains("partitions assigned"));
+        await("worker-a noticed it lost its partitions and rejoined the group").atMost(WAIT).until(() -> {
+            String log = a.log();
+            int lost = log.indexOf("partitions lost");
+            return lost >= 0 && log.indexOf("partitions assigned", lost) >= 0;
+        });
 
         Map<String, Long> starts = Files.readAllLines(journal).stream().map(line -> line.split(" ")[0])
                 .collect(Collectors.groupingBy(id -> id, TreeMap::new, Collectors.counting()));
