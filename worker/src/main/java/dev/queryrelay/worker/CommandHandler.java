@@ -48,6 +48,8 @@ final class CommandHandler {
     private final Ownership ownership;
     private final String statusTopic;
     private final Clock clock;
+    /** The largest submit (uncompressed) whose state record the state topic is sure to take. */
+    private final int maxSubmitBytes;
     /**
      * Per submit partition, the offset after the last submit accepted since this worker got the
      * partition: a submit read again below it (after a rewind) was accepted here, even if the
@@ -66,7 +68,8 @@ final class CommandHandler {
     final AtomicLong deadLettered = new AtomicLong();
 
     CommandHandler(QueryRegistry registry, CommandParser parser, EventCodec codec, EventPublisher publisher,
-                   DeadLetters deadLetters, StateStore state, Ownership ownership, String statusTopic, Clock clock) {
+                   DeadLetters deadLetters, StateStore state, Ownership ownership, String statusTopic, Clock clock,
+                   int maxSubmitBytes) {
         this.registry = registry;
         this.parser = parser;
         this.codec = codec;
@@ -76,12 +79,19 @@ final class CommandHandler {
         this.ownership = ownership;
         this.statusTopic = statusTopic;
         this.clock = clock;
+        this.maxSubmitBytes = maxSubmitBytes;
     }
 
     void submit(ConsumerRecord<byte[], byte[]> record) {
         submits.incrementAndGet();
         SubmitCommand command;
         try {
+            if (record.value() != null && record.value().length > maxSubmitBytes) {
+                // only a command written compressed gets here; its state record could not be kept
+                throw QueryRelayException.validation("the submit command is " + record.value().length
+                        + " bytes uncompressed, more than the " + maxSubmitBytes
+                        + " bytes the worker can record for a query (the submit topic's max.message.bytes)");
+            }
             command = parser.parseSubmit(record.key(), record.value());
         } catch (QueryRelayException e) {
             reject(record, e.error(), true);

@@ -134,7 +134,7 @@ public final class Worker implements AutoCloseable {
         this.gate = new BackPressure(topics.submit(), registry::inFlight, config.getInt(WorkerConfig.MAX_IN_FLIGHT));
         DeadLetters deadLetters = new DeadLetters(topics.dlq(), groupId, meters::deadLettered);
         this.handler = new CommandHandler(registry, parser, codec, publisher, deadLetters,
-                state, ownership, topics.status(), Clock.systemUTC());
+                state, ownership, topics.status(), Clock.systemUTC(), dlqMaxBytes - TopicSetup.DLQ_HEADER_ALLOWANCE);
         this.rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, gate,
                 offsets, outbox, handler);
         PartitionsHealth partitions = new PartitionsHealth(rebalancer);

@@ -44,7 +44,7 @@ class PollLoopTest {
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     private final OffsetTracker offsets = new OffsetTracker();
     private final CommandHandler handler = new CommandHandler(registry, new CommandParser(100_000), codec, publisher,
-            new DeadLetters(TOPICS.dlq(), "g"), state, ownership, TOPICS.status(), Clock.systemUTC());
+            new DeadLetters(TOPICS.dlq(), "g"), state, ownership, TOPICS.status(), Clock.systemUTC(), 1_048_588);
     private final BackPressure gate = new BackPressure(TOPICS.submit(), registry::inFlight, 1_000);
     private final PollLoop loop = new PollLoop(consumer, TOPICS, handler, gate, offsets,
             test.outbox, new NoOpListener(), () -> { });

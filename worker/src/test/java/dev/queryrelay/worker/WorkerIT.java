@@ -284,6 +284,25 @@ class WorkerIT {
         assertEquals(huge, client.deadLetters().get(0).value());
     }
 
+    /** A valid submit too large, uncompressed, for its state record to be kept is rejected rather than run unrecorded. */
+    @Test
+    void aValidSubmitWrittenCompressedThatIsTooLargeToRecordIsRejected(TestInfo test) throws Exception {
+        startWorker(test);
+        String huge = "{\"query_id\":\"too-large\",\"sql\":\"SELECT ?\",\"bindings\":[\"" + "a".repeat(2_000_000) + "\"]}";
+        Map<String, Object> settings = new java.util.HashMap<>(KafkaTestClients.producerConfig(broker.bootstrapServers()));
+        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        try (KafkaProducer<String, String> compressing = new KafkaProducer<>(settings)) {
+            compressing.send(new ProducerRecord<>(topics.submit(), "too-large", huge)).get();
+        }
+        JsonNode failed = client.awaitStatus("too-large", "FAILED", WAIT);
+        assertEquals("VALIDATION", failed.get("error").get("type").asText());
+        assertTrue(failed.get("error").get("message").asText().contains("bytes uncompressed"), failed.toString());
+        assertEquals(List.of("FAILED"), client.statusEvents("too-large").stream().map(e -> e.get("status").asText()).toList());
+        client.recorder().awaitCount(topics.dlq(), 1, WAIT);
+        assertEquals(huge, client.deadLetters().get(0).value());
+    }
+
     @Test
     void backPressurePausesAtTheCapAndLosesNothing(TestInfo test) {
         Worker worker = startWorker(test, Map.of(WorkerConfig.MAX_IN_FLIGHT, "5"));
