@@ -469,8 +469,7 @@ class QueryRegistryTest {
         StartRequest request = request("q1", "/* mock: duration_ms=300 rows=5 */ SELECT 1");
         String startedElsewhere = mock.connect(Map.of()).start(request);
         Instant created = time.instant().minusMillis(50);
-        QuerySnapshot restored = registry.restore(request,
-                new RestorePoint(QueryStatus.RUNNING, 2, created, startedElsewhere, created, null));
+        QuerySnapshot restored = restoreRunning(request, startedElsewhere, created);
         assertEquals(QueryStatus.RUNNING, restored.status());
         QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
         assertEquals(3, done.seq());
@@ -500,13 +499,22 @@ class QueryRegistryTest {
         assertTrue(events.lines.isEmpty());
     }
 
+    private static StartRequest timingOutAfterOneSecond(String sql) {
+        return request("q1", sql, QueryOptions.DEFAULTS.withTimeout(Duration.ofSeconds(1)));
+    }
+
+    /** Takes {@code request} over as RUNNING (seq 2) since {@code created}, as {@code providerQueryId}. */
+    private QuerySnapshot restoreRunning(StartRequest request, String providerQueryId, Instant created) {
+        return registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, providerQueryId, created, null));
+    }
+
     @Test
     void aRestoredQueryPastItsTimeoutTimesOutAtOnce() {
         registry();
-        StartRequest request = request("q1", "/* mock: duration_ms=60000 */ SELECT 1", QueryOptions.DEFAULTS.withTimeout(Duration.ofSeconds(1)));
+        StartRequest request = timingOutAfterOneSecond("/* mock: duration_ms=60000 */ SELECT 1");
         String id = mock.connect(Map.of()).start(request);
         Instant created = time.instant().minusSeconds(10);
-        registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, id, created, null));
+        restoreRunning(request, id, created);
         QuerySnapshot timedOut = awaitStatus("q1", QueryStatus.TIMEOUT);
         assertEquals(3, timedOut.seq());
         assertEquals(List.of(id), connection.canceled);
@@ -515,12 +523,11 @@ class QueryRegistryTest {
     @Test
     void aQueryTakenOverPastItsTimeoutEndsTimeoutEvenWhenTheWarehouseFinishedItMeanwhile() {
         registry();
-        StartRequest request = request("q1", "/* mock: duration_ms=2000 rows=3 */ SELECT 1",
-                QueryOptions.DEFAULTS.withTimeout(Duration.ofSeconds(1)));
+        StartRequest request = timingOutAfterOneSecond("/* mock: duration_ms=2000 rows=3 */ SELECT 1");
         String id = mock.connect(Map.of()).start(request);
         time.advance(Duration.ofSeconds(5));
         Instant created = time.instant().minusSeconds(10);
-        QuerySnapshot restored = registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, id, created, null));
+        QuerySnapshot restored = restoreRunning(request, id, created);
         assertNotEquals(QueryStatus.SUCCEEDED, restored.status());
         QuerySnapshot timedOut = awaitStatusNow("q1", QueryStatus.TIMEOUT);
         assertEquals(3, timedOut.seq());
@@ -533,12 +540,11 @@ class QueryRegistryTest {
     @Test
     void aCancelRememberedBeforeARestorePastTheTimeoutWinsOverTheTimeout() {
         registry();
-        StartRequest request = request("q1", "/* mock: duration_ms=60000 */ SELECT 1",
-                QueryOptions.DEFAULTS.withTimeout(Duration.ofSeconds(1)));
+        StartRequest request = timingOutAfterOneSecond("/* mock: duration_ms=60000 */ SELECT 1");
         String id = mock.connect(Map.of()).start(request);
         Instant created = time.instant().minusSeconds(10);
         registry.cancel("q1", "stop");
-        registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, id, created, null));
+        restoreRunning(request, id, created);
 
         QuerySnapshot canceled = awaitStatusNow("q1", QueryStatus.CANCELED);
         assertEquals(3, canceled.seq());

@@ -271,12 +271,7 @@ class WorkerIT {
     void aBadCommandWrittenCompressedReachesTheDlqWholeThoughItIsLargerThanAnyTopicLimit(TestInfo test) throws Exception {
         startWorker(test);
         String huge = "{\"sql\":\"SELECT 1\",\"padding\":\"" + "a".repeat(3_000_000) + "\"}";
-        Map<String, Object> settings = new java.util.HashMap<>(KafkaTestClients.producerConfig(broker.bootstrapServers()));
-        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        try (KafkaProducer<String, String> compressing = new KafkaProducer<>(settings)) {
-            compressing.send(new ProducerRecord<>(topics.submit(), "huge", huge)).get();
-        }
+        sendCompressed("huge", huge);
         client.awaitStatus("huge", "FAILED", WAIT);
         client.submit("after-huge", "SELECT 1");
         client.awaitStatus("after-huge", "SUCCEEDED", WAIT);
@@ -289,18 +284,23 @@ class WorkerIT {
     void aValidSubmitWrittenCompressedThatIsTooLargeToRecordIsRejected(TestInfo test) throws Exception {
         startWorker(test);
         String huge = "{\"query_id\":\"too-large\",\"sql\":\"SELECT ?\",\"bindings\":[\"" + "a".repeat(2_000_000) + "\"]}";
-        Map<String, Object> settings = new java.util.HashMap<>(KafkaTestClients.producerConfig(broker.bootstrapServers()));
-        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        try (KafkaProducer<String, String> compressing = new KafkaProducer<>(settings)) {
-            compressing.send(new ProducerRecord<>(topics.submit(), "too-large", huge)).get();
-        }
+        sendCompressed("too-large", huge);
         JsonNode failed = client.awaitStatus("too-large", "FAILED", WAIT);
         assertEquals("VALIDATION", failed.get("error").get("type").asText());
         assertTrue(failed.get("error").get("message").asText().contains("bytes uncompressed"), failed.toString());
         assertEquals(List.of("FAILED"), client.statusEvents("too-large").stream().map(e -> e.get("status").asText()).toList());
         client.recorder().awaitCount(topics.dlq(), 1, WAIT);
         assertEquals(huge, client.deadLetters().get(0).value());
+    }
+
+    /** Writes a submit record lz4-compressed, as a client may: its value can then exceed every topic limit once read. */
+    private void sendCompressed(String key, String value) throws Exception {
+        Map<String, Object> settings = new java.util.HashMap<>(KafkaTestClients.producerConfig(broker.bootstrapServers()));
+        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
+        try (KafkaProducer<String, String> compressing = new KafkaProducer<>(settings)) {
+            compressing.send(new ProducerRecord<>(topics.submit(), key, value)).get();
+        }
     }
 
     @Test
