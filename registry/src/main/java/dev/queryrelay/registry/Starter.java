@@ -42,16 +42,7 @@ final class Starter {
      * without a provider id.
      */
     void start(QueryLifecycle query, boolean mayHaveStarted) {
-        guard.mayStart(query.id()).whenComplete((allowed, failure) -> {
-            if (failure != null || query.phase() != Phase.PENDING) {
-                return;
-            }
-            if (!Boolean.TRUE.equals(allowed)) {
-                scheduler.schedule(Runnable::run, () -> start(query, mayHaveStarted), EngineDefaults.GUARD_RETRY);
-                return;
-            }
-            startNow(query, mayHaveStarted);
-        });
+        allowed(query, Phase.PENDING).thenRun(() -> startNow(query, mayHaveStarted));
     }
 
     /**
@@ -75,7 +66,7 @@ final class Starter {
             return;
         }
         calls.retried(attempt -> attempt == 1 ? attempt(query, mayHaveStarted)
-                        : whenAllowed(query).thenCompose(allowed -> attempt(query, true)))
+                        : allowed(query, Phase.STARTING).thenCompose(yes -> attempt(query, true)))
                 .whenComplete((providerQueryId, failure) -> {
                     try {
                         if (failure != null) {
@@ -90,28 +81,14 @@ final class Starter {
     }
 
     /**
-     * Completes once the guard allows a start of the query again (asked every
-     * {@link EngineDefaults#GUARD_RETRY}): a start retried after a pause longer than the
-     * ownership's lease must not run before the pause is noticed; fails once the query stopped starting.
+     * Completes once the guard allows a start of the query (asked every
+     * {@link EngineDefaults#GUARD_RETRY}) while it is in {@code phase}: a start retried after a pause
+     * longer than the ownership's lease must not run before the pause is noticed; fails once the
+     * query left {@code phase}, or the guard failed.
      */
-    private CompletableFuture<Void> whenAllowed(QueryLifecycle query) {
-        CompletableFuture<Void> allowed = new CompletableFuture<>();
-        askGuard(query, allowed);
-        return allowed;
-    }
-
-    private void askGuard(QueryLifecycle query, CompletableFuture<Void> allowed) {
-        guard.mayStart(query.id()).whenComplete((yes, failure) -> {
-            if (failure != null) {
-                allowed.completeExceptionally(failure);
-            } else if (query.phase() != Phase.STARTING) {
-                allowed.completeExceptionally(stoppedWhileStarting(query));
-            } else if (Boolean.TRUE.equals(yes)) {
-                allowed.complete(null);
-            } else {
-                scheduler.schedule(Runnable::run, () -> askGuard(query, allowed), EngineDefaults.GUARD_RETRY);
-            }
-        });
+    private CompletableFuture<Void> allowed(QueryLifecycle query, Phase phase) {
+        return GuardPermission.await(scheduler, () -> guard.mayStart(query.id()), () -> query.phase() == phase,
+                () -> stoppedWhileStarting(query));
     }
 
     private static QueryRelayException stoppedWhileStarting(QueryLifecycle query) {

@@ -43,15 +43,11 @@ final class Stopper {
 
     /** Cancels in the warehouse once the guard allows it, unless the query was handed over meanwhile. */
     private void cancelWhenAllowed(QueryLifecycle query, String providerQueryId) {
-        if (query.phase() != Phase.STOPPING) {
-            return;
-        }
-        if (!guard.mayCancel(query.id())) {
-            log.debug("query {}: the cancel of {} waits for the guard", query.id(), providerQueryId);
-            scheduler.schedule(Runnable::run, () -> cancelWhenAllowed(query, providerQueryId), EngineDefaults.GUARD_RETRY);
-            return;
-        }
-        cancelCall(providerQueryId, () -> whenAllowed(query)).whenComplete((ok, failure) -> {
+        allowed(query).thenRun(() -> cancel(query, providerQueryId));
+    }
+
+    private void cancel(QueryLifecycle query, String providerQueryId) {
+        cancelCall(providerQueryId, () -> allowed(query)).whenComplete((ok, failure) -> {
             ErrorInfo cancelFailure = null;
             if (failure != null) {
                 cancelFailure = Errors.errorOf(failure);
@@ -100,21 +96,15 @@ final class Stopper {
         }, null);
     }
 
-    /** Completes once the guard allows a cancel of the query again (asked every {@link EngineDefaults#GUARD_RETRY}); fails once it stops stopping. */
-    private CompletableFuture<Void> whenAllowed(QueryLifecycle query) {
-        CompletableFuture<Void> allowed = new CompletableFuture<>();
-        askGuard(query, allowed);
-        return allowed;
-    }
-
-    private void askGuard(QueryLifecycle query, CompletableFuture<Void> allowed) {
-        if (query.phase() != Phase.STOPPING) {
-            allowed.completeExceptionally(new QueryRelayException(ErrorType.INTERNAL,
-                    "query " + query.id() + " is no longer stopping"));
-        } else if (guard.mayCancel(query.id())) {
-            allowed.complete(null);
-        } else {
-            scheduler.schedule(Runnable::run, () -> askGuard(query, allowed), EngineDefaults.GUARD_RETRY);
-        }
+    /** Completes once the guard allows a cancel of the query (asked every {@link EngineDefaults#GUARD_RETRY}); fails once it stops stopping. */
+    private CompletableFuture<Void> allowed(QueryLifecycle query) {
+        return GuardPermission.await(scheduler, () -> {
+            boolean yes = guard.mayCancel(query.id());
+            if (!yes) {
+                log.debug("query {}: its cancel waits for the guard", query.id());
+            }
+            return CompletableFuture.completedFuture(yes);
+        }, () -> query.phase() == Phase.STOPPING, () -> new QueryRelayException(ErrorType.INTERNAL,
+                "query " + query.id() + " is no longer stopping"));
     }
 }
