@@ -90,7 +90,7 @@ final class CommandHandler {
                 // only a command written compressed gets here; its state record could not be kept
                 throw QueryRelayException.validation("the submit command is " + record.value().length
                         + " bytes uncompressed, more than the " + maxSubmitBytes
-                        + " bytes the worker can record for a query (the submit topic's max.message.bytes)");
+                        + " bytes the worker can record for a query (the command topics' max.message.bytes)");
             }
             command = parser.parseSubmit(record.key(), record.value());
         } catch (QueryRelayException e) {

@@ -71,7 +71,8 @@ final class Outbox implements Runnable, AutoCloseable {
     private boolean mustReplay;
     private long backoffMillis;
     private volatile boolean closing;
-    private volatile Deadline closeBy = Deadline.in(CLOSE_TIMEOUT);
+    /** Set by {@link #close(Duration)} before {@code closing}: how long the closing commit and the producer's close may take. */
+    private volatile Deadline closeBy;
 
     final AtomicLong commits = new AtomicLong();
     final AtomicLong aborts = new AtomicLong();
