@@ -120,7 +120,7 @@ class QueryRelayClient:
         dedupe = EventDeduper()
         with self._reader(query_id, [self.topics.status], since, deadline, timeout, "terminal status") as reader:
             while True:
-                event = parse_status(reader.next(deadline, "terminal status", timeout).value())
+                event = parse_status(reader.next().value())
                 if event.query_id != query_id:
                     raise ProtocolError(f"event of query {event.query_id!r} under the key {query_id!r}")
                 if dedupe.first_time(event):
@@ -140,7 +140,7 @@ class QueryRelayClient:
         with self._reader(query_id, [self.topics.status, self.topics.results], since, deadline, timeout,
                           "result pages") as reader:
             while terminal is None or pages.released < (terminal.pages or 0):
-                message = reader.next(deadline, "result pages", timeout)
+                message = reader.next()
                 if message.topic() == self.topics.status:
                     event = parse_status(message.value())
                     terminal = event if event.terminal else terminal

@@ -109,14 +109,10 @@ class KeyReader:
             assignment.append(TopicPartition(topic, partition, found.offset if found.offset >= 0 else end))
         return assignment
 
-    def next(self, deadline: Optional[float], what: str, timeout: Optional[float]) -> Message:
-        """The next record with the key; WaitTimeout once ``deadline`` (a time.monotonic()) passes."""
+    def next(self) -> Message:
+        """The next record with the key; WaitTimeout once the reader's deadline passes."""
         while True:
-            wait = 1.0
-            if deadline is not None:
-                wait = min(wait, deadline - time.monotonic())
-                if wait <= 0:
-                    raise WaitTimeout(self._query_id, timeout or 0.0, what)
+            wait = self._bounded(1.0)
             message = self._consumer.poll(wait)
             if message is None:
                 continue
