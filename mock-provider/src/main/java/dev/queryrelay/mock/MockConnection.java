@@ -9,7 +9,9 @@ import dev.queryrelay.api.WarehouseConnection;
 import dev.queryrelay.api.WarehouseState;
 import dev.queryrelay.api.WarehouseStatus;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,14 @@ final class MockConnection implements WarehouseConnection {
         }
         LOG.debug("Started mock query {} as {}", request.queryId(), id);
         return id;
+    }
+
+    /** With a journal, the newest execution it records for the query; without one, none (the interface's default). */
+    @Override
+    public Optional<String> findStarted(String queryId, Instant notBefore) {
+        Objects.requireNonNull(queryId, "queryId");
+        Objects.requireNonNull(notBefore, "notBefore");
+        return journal == null ? Optional.empty() : journal.newest(queryId, notBefore.toEpochMilli());
     }
 
     @Override

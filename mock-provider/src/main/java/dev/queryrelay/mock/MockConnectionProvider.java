@@ -17,14 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Fault counters and canceled ids live in this instance and are shared by all its connections;
  * a cancel is therefore seen only by the instance that received it. Queries without scripted
  * faults leave no state behind. One optional setting: {@code journal}, a file to which every start
- * is appended ({@link StartJournal}); other settings are ignored.
+ * is appended and in which {@link dev.queryrelay.api.WarehouseConnection#findStarted} looks an
+ * execution up ({@link StartJournal}); without it {@code findStarted} finds nothing. Other
+ * settings are ignored.
  */
 public final class MockConnectionProvider implements ConnectionProvider {
 
     /** The provider's name. */
     public static final String NAME = "mock";
 
-    /** The setting naming the file every start is appended to. */
+    /** The setting naming the file every start is appended to, and executions are looked up in. */
     public static final String JOURNAL = "journal";
 
     static final int FAULT_CAPACITY = 200_000;

@@ -300,4 +300,51 @@ class MockConnectionProviderTest {
         String b = second.start(request("q-a", "SELECT 1"));
         assertEquals(List.of("q-a " + a, "q-a " + b), java.nio.file.Files.readAllLines(journal));
     }
+
+    @Test
+    void withAJournalFindStartedFindsTheNewestExecutionAnotherProcessStarted() throws Exception {
+        java.nio.file.Path journal = java.nio.file.Files.createTempFile("mock-journal", ".txt");
+        WarehouseConnection died = new MockConnectionProvider(clock)
+                .connect(Map.of(MockConnectionProvider.JOURNAL, journal.toString()));
+        WarehouseConnection survivor = provider.connect(Map.of(MockConnectionProvider.JOURNAL, journal.toString()));
+        Instant created = clock.instant();
+        died.start(request("q-other", "SELECT 1"));
+        String first = died.start(request("q-a", "/* mock: duration_ms=60000 */ SELECT 1"));
+        clock.advance(Duration.ofSeconds(1));
+        String second = died.start(request("q-a", "/* mock: duration_ms=60000 */ SELECT 1"));
+        died.start(request("q-a-longer", "SELECT 1"));
+        clock.advance(Duration.ofSeconds(45));
+
+        assertEquals(java.util.Optional.of(second), survivor.findStarted("q-a", created));
+        assertEquals(java.util.Optional.of(second), survivor.findStarted("q-a", clock.instant()),
+                "a submit read again after a failover is created after the execution it looks for");
+        assertEquals(WarehouseState.RUNNING, survivor.status(survivor.findStarted("q-a", created).orElseThrow()).state());
+        assertEquals(java.util.Optional.empty(), survivor.findStarted("q", created));
+        assertEquals(java.util.Optional.empty(), survivor.findStarted("q-b", created));
+        assertEquals(java.util.Optional.empty(),
+                survivor.findStarted("q-a", created.plus(StartJournal.CLOCK_SKEW).plusSeconds(2)),
+                "an execution that started before the query was created belongs to an earlier query");
+        assertFalse(second.equals(first));
+    }
+
+    @Test
+    void withoutAJournalOrBeforeItsFirstStartFindStartedFindsNothing() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mock-journal");
+        WarehouseConnection journaled = provider.connect(Map.of(MockConnectionProvider.JOURNAL,
+                dir.resolve("journal.txt").toString()));
+        connection.start(request("q-a", "SELECT 1"));
+
+        assertEquals(java.util.Optional.empty(), connection.findStarted("q-a", clock.instant()));
+        assertEquals(java.util.Optional.empty(), journaled.findStarted("q-a", clock.instant()));
+    }
+
+    @Test
+    void aJournalThatCannotBeReadIsARetryableFailure() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mock-journal");
+        WarehouseConnection journaled = provider.connect(Map.of(MockConnectionProvider.JOURNAL, dir.toString()));
+
+        QueryRelayException failure = assertThrows(QueryRelayException.class,
+                () -> journaled.findStarted("q-a", clock.instant()));
+        assertTrue(failure.retryable());
+    }
 }
