@@ -3,7 +3,6 @@ package dev.queryrelay.mock;
 import dev.queryrelay.api.ErrorType;
 import dev.queryrelay.api.QueryRelayException;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,28 +43,31 @@ final class StartJournal {
     /**
      * The execution of {@code queryId} that started last, not earlier than {@link #CLOCK_SKEW}
      * before {@code notBeforeMillis}; empty when the journal has none (or does not exist yet). A
-     * journal that cannot be read is a retryable failure.
+     * line still being written (no line end yet) is not read. A journal that cannot be read is a
+     * retryable failure.
      */
     Optional<String> newest(String queryId, long notBeforeMillis) {
         long earliest = notBeforeMillis - CLOCK_SKEW.toMillis();
         String prefix = queryId + " ";
-        MockQueryId newest = null;
-        try (BufferedReader lines = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (!line.startsWith(prefix)) {
-                    continue;
-                }
-                MockQueryId started = MockQueryId.parse(line.substring(prefix.length()));
-                if (started != null && started.startMillis() >= earliest
-                        && (newest == null || started.startMillis() >= newest.startMillis())) {
-                    newest = started;
-                }
-            }
+        String journal;
+        try {
+            journal = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new QueryRelayException(ErrorType.NETWORK, "cannot read the mock journal " + file + ": " + e.getMessage(),
                     true, e);
+        }
+        MockQueryId newest = null;
+        for (int start = 0, end = journal.indexOf('\n'); end >= 0; start = end + 1, end = journal.indexOf('\n', start)) {
+            if (!journal.startsWith(prefix, start)) {
+                continue;
+            }
+            MockQueryId started = MockQueryId.parse(journal.substring(start + prefix.length(), end));
+            if (started != null && started.startMillis() >= earliest
+                    && (newest == null || started.startMillis() >= newest.startMillis())) {
+                newest = started;
+            }
         }
         return Optional.ofNullable(newest).map(MockQueryId::value);
     }

@@ -339,6 +339,17 @@ class MockConnectionProviderTest {
     }
 
     @Test
+    void aJournalLineStillBeingWrittenIsNotRead() throws Exception {
+        java.nio.file.Path journal = java.nio.file.Files.createTempFile("mock-journal", ".txt");
+        WarehouseConnection journaled = provider.connect(Map.of(MockConnectionProvider.JOURNAL, journal.toString()));
+        String whole = journaled.start(request("q-a", "/* mock: duration_ms=20000 */ SELECT 1"));
+        java.nio.file.Files.writeString(journal, "q-a " + whole.substring(0, whole.length() - 3),
+                java.nio.file.StandardOpenOption.APPEND);
+
+        assertEquals(java.util.Optional.of(whole), journaled.findStarted("q-a", clock.instant()));
+    }
+
+    @Test
     void aJournalThatCannotBeReadIsARetryableFailure() throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("mock-journal");
         WarehouseConnection journaled = provider.connect(Map.of(MockConnectionProvider.JOURNAL, dir.toString()));
