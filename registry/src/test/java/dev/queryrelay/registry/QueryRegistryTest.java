@@ -456,9 +456,8 @@ class QueryRegistryTest {
     void aQueryTakenOverFromAWorkerWhoseClockRanAheadNeverReportsANegativeExecutionTime() {
         registry();
         StartRequest request = request("q1", "SELECT 1");
-        String startedElsewhere = mock.connect(Map.of()).start(request);
-        Instant aheadBy5s = time.instant().plusSeconds(5);
-        registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, time.instant(), startedElsewhere, aheadBy5s, null));
+        String startedElsewhere = startElsewhere(request);
+        restoreRunning(request, startedElsewhere, time.instant(), time.instant().plusSeconds(5));
         QuerySnapshot done = awaitStatus("q1", QueryStatus.SUCCEEDED);
         assertEquals(0L, done.executionMs());
     }
@@ -467,7 +466,7 @@ class QueryRegistryTest {
     void restoreFollowsARunningQueryByItsProviderIdWithoutStartingItAgain() {
         registry();
         StartRequest request = request("q1", "/* mock: duration_ms=300 rows=5 */ SELECT 1");
-        String startedElsewhere = mock.connect(Map.of()).start(request);
+        String startedElsewhere = startElsewhere(request);
         Instant created = time.instant().minusMillis(50);
         QuerySnapshot restored = restoreRunning(request, startedElsewhere, created);
         assertEquals(QueryStatus.RUNNING, restored.status());
@@ -505,14 +504,24 @@ class QueryRegistryTest {
 
     /** Takes {@code request} over as RUNNING (seq 2) since {@code created}, as {@code providerQueryId}. */
     private QuerySnapshot restoreRunning(StartRequest request, String providerQueryId, Instant created) {
-        return registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, providerQueryId, created, null));
+        return restoreRunning(request, providerQueryId, created, created);
+    }
+
+    /** As {@link #restoreRunning(StartRequest, String, Instant)}, started at {@code startedAt} by the previous owner's clock. */
+    private QuerySnapshot restoreRunning(StartRequest request, String providerQueryId, Instant created, Instant startedAt) {
+        return registry.restore(request, new RestorePoint(QueryStatus.RUNNING, 2, created, providerQueryId, startedAt, null));
+    }
+
+    /** Starts {@code request} on another connection, as a previous owner did; its provider query id. */
+    private String startElsewhere(StartRequest request) {
+        return mock.connect(Map.of()).start(request);
     }
 
     @Test
     void aRestoredQueryPastItsTimeoutTimesOutAtOnce() {
         registry();
         StartRequest request = timingOutAfterOneSecond("/* mock: duration_ms=60000 */ SELECT 1");
-        String id = mock.connect(Map.of()).start(request);
+        String id = startElsewhere(request);
         Instant created = time.instant().minusSeconds(10);
         restoreRunning(request, id, created);
         QuerySnapshot timedOut = awaitStatus("q1", QueryStatus.TIMEOUT);
@@ -524,7 +533,7 @@ class QueryRegistryTest {
     void aQueryTakenOverPastItsTimeoutEndsTimeoutEvenWhenTheWarehouseFinishedItMeanwhile() {
         registry();
         StartRequest request = timingOutAfterOneSecond("/* mock: duration_ms=2000 rows=3 */ SELECT 1");
-        String id = mock.connect(Map.of()).start(request);
+        String id = startElsewhere(request);
         time.advance(Duration.ofSeconds(5));
         Instant created = time.instant().minusSeconds(10);
         QuerySnapshot restored = restoreRunning(request, id, created);
@@ -541,7 +550,7 @@ class QueryRegistryTest {
     void aCancelRememberedBeforeARestorePastTheTimeoutWinsOverTheTimeout() {
         registry();
         StartRequest request = timingOutAfterOneSecond("/* mock: duration_ms=60000 */ SELECT 1");
-        String id = mock.connect(Map.of()).start(request);
+        String id = startElsewhere(request);
         Instant created = time.instant().minusSeconds(10);
         registry.cancel("q1", "stop");
         restoreRunning(request, id, created);
