@@ -38,7 +38,7 @@ import java.util.concurrent.TimeoutException;
 final class TopicSetup {
 
     private static final Logger log = LoggerFactory.getLogger(TopicSetup.class);
-    static final int DLQ_HEADER_ALLOWANCE = 64 * 1024;
+    private static final int DLQ_HEADER_ALLOWANCE = 64 * 1024;
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final long READY_RETRY_MILLIS = 100;
@@ -49,8 +49,15 @@ final class TopicSetup {
         this.admin = admin;
     }
 
-    /** Creates and checks the topics; returns the largest record the dead-letter topic must take, in bytes. */
-    int ensure(WorkerTopics topics, int partitions, short replicationFactor, Duration stateRetention) {
+    /**
+     * The largest record the command topics take ({@code max.message.bytes}, the larger of the two)
+     * and the largest the dead-letter and state topics must take, in bytes.
+     */
+    record Limits(int commandMaxBytes, int dlqMaxBytes) {
+    }
+
+    /** Creates and checks the topics; returns the record size limits they set. */
+    Limits ensure(WorkerTopics topics, int partitions, short replicationFactor, Duration stateRetention) {
         Optional<Integer> count = partitions > 0 ? Optional.of(partitions) : Optional.empty();
         Optional<Short> replication = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
         create(List.of(new NewTopic(topics.submit(), count, replication)));
@@ -84,7 +91,7 @@ final class TopicSetup {
                     + "raise its max.message.bytes to {} so that every bad record fits", topics.dlq(), dlqActual,
                     commandMaxBytes, dlqMaxBytes);
         }
-        return dlqMaxBytes;
+        return new Limits(commandMaxBytes, dlqMaxBytes);
     }
 
     int partitionCount(String topic) {

@@ -80,10 +80,10 @@ public final class Worker implements AutoCloseable {
     private Thread connect(WorkerConfig config, ConnectionProvider provider) {
         WorkerTopics topics = WorkerTopics.from(config);
         KafkaSettings kafka = new KafkaSettings(config);
-        int dlqMaxBytes;
+        TopicSetup.Limits limits;
         Duration leaseDuration;
         try (Admin admin = Admin.create(kafka.admin())) {
-            dlqMaxBytes = new TopicSetup(admin).ensure(topics, config.getInt(WorkerConfig.TOPICS_PARTITIONS),
+            limits = new TopicSetup(admin).ensure(topics, config.getInt(WorkerConfig.TOPICS_PARTITIONS),
                     config.getShort(WorkerConfig.TOPICS_REPLICATION_FACTOR), kafka.stateRetention());
             leaseDuration = GroupSession.lease(kafka.consumer(config.getString(WorkerConfig.GROUP_ID)), () -> admin,
                     config.duration(WorkerConfig.OWNERSHIP_LEASE_MS));
@@ -91,7 +91,7 @@ public final class Worker implements AutoCloseable {
         WarehouseConnection connection = provider.connect(config.providerSettings());
         String groupId = config.getString(WorkerConfig.GROUP_ID);
         this.lease = new OwnershipLease(leaseDuration, System::nanoTime);
-        Map<String, Object> producerSettings = kafka.transactionalProducer(dlqMaxBytes, groupId);
+        Map<String, Object> producerSettings = kafka.transactionalProducer(limits.dlqMaxBytes(), groupId);
         List<String> outputs = List.of(topics.status(), topics.results(), topics.state(), topics.dlq());
         this.outbox = new Outbox(() -> {
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings);
@@ -134,7 +134,7 @@ public final class Worker implements AutoCloseable {
         this.gate = new BackPressure(topics.submit(), registry::inFlight, config.getInt(WorkerConfig.MAX_IN_FLIGHT));
         DeadLetters deadLetters = new DeadLetters(topics.dlq(), groupId, meters::deadLettered);
         this.handler = new CommandHandler(registry, parser, codec, publisher, deadLetters,
-                state, ownership, topics.status(), Clock.systemUTC(), dlqMaxBytes - TopicSetup.DLQ_HEADER_ALLOWANCE);
+                state, ownership, topics.status(), Clock.systemUTC(), limits.commandMaxBytes());
         this.rebalancer = new Rebalancer(consumer, stateReader, registry, parser, state, ownership, gate,
                 offsets, outbox, handler);
         PartitionsHealth partitions = new PartitionsHealth(rebalancer);
