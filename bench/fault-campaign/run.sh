@@ -27,8 +27,16 @@ broker_jar=$(ls embedded-kafka/target/queryrelay-embedded-kafka-*.jar | grep -v 
 
 export QUERYRELAY_WORKER_JAR="$PWD/worker/target/queryrelay-worker.jar"
 export QUERYRELAY_BROKER_CP="$PWD/$broker_jar:$(cat embedded-kafka/target/classpath.txt)"
-python=python3
-if ! "$python" -c 'import confluent_kafka' 2>/dev/null; then
-  python=/usr/bin/python3
+python=""
+for candidate in python3 /usr/bin/python3; do
+  if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import confluent_kafka' 2>/dev/null; then
+    python=$candidate
+    break
+  fi
+done
+if [[ -z "$python" ]]; then
+  echo "the fault campaign needs a python3 with confluent-kafka: apt-get install python3-confluent-kafka" \
+       "(Debian) or pip install confluent-kafka" >&2
+  exit 2
 fi
 exec "$python" bench/fault-campaign/campaign.py ${args[@]+"${args[@]}"}
