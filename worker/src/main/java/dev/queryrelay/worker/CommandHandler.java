@@ -146,7 +146,7 @@ final class CommandHandler {
         log.warn("{} record {}-{}@{} sent to the DLQ: {}: {}", submit ? "submit" : "cancel", record.topic(),
                 record.partition(), record.offset(), error.type(), error.message());
         ProducerRecord<byte[], byte[]> deadLetter = deadLetters.record(record, error);
-        publisher.sendDeadLetter(deadLetter, DeadLetters.withoutValue(deadLetter), record.partition());
+        publisher.sendDeadLetter(deadLetter, record.partition());
         if (!submit) {
             return;
         }

@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  * Builds dead-letter records: the original key, value and headers, byte for byte, plus the headers
  * Spring Kafka's {@code DeadLetterPublishingRecoverer} writes (same names and encodings) and
  * {@code queryrelay-error-type}. The DLQ topic and the producer accept any record the command
- * topics accept (see {@link TopicSetup}); only a command written compressed that is still too large for it
- * once compressed again is published {@linkplain #withoutValue without its value}. Each record built is counted by its error type.
+ * topics accept (see {@link TopicSetup}); a dead letter Kafka refuses all the same (a command written
+ * compressed that is too large once compressed again, or an invalid record) is published
+ * {@linkplain #withoutValue without its value}. Each record built is counted by its error type.
  */
 final class DeadLetters {
 
@@ -66,11 +67,11 @@ final class DeadLetters {
         return new ProducerRecord<>(topic, null, original.key(), original.value(), headers);
     }
 
-    /** The dead letter without its value, with {@code queryrelay-value-dropped} saying why: for a value Kafka refuses (too large even compressed). */
-    static ProducerRecord<byte[], byte[]> withoutValue(ProducerRecord<byte[], byte[]> deadLetter) {
+    /** The dead letter without its value, for one Kafka {@code refused}; {@code queryrelay-value-dropped} gives the value's size and Kafka's reason. */
+    static ProducerRecord<byte[], byte[]> withoutValue(ProducerRecord<byte[], byte[]> deadLetter, Exception refused) {
         Headers headers = new RecordHeaders(deadLetter.headers().toArray());
         int size = deadLetter.value() == null ? 0 : deadLetter.value().length;
-        headers.add(VALUE_DROPPED, utf8("the value of " + size + " bytes is larger than the dead-letter topic takes"));
+        headers.add(VALUE_DROPPED, utf8("Kafka refused the value of " + size + " bytes: " + refused.getMessage()));
         return new ProducerRecord<>(deadLetter.topic(), null, deadLetter.key(), null, headers);
     }
 

@@ -81,9 +81,9 @@ final class EventPublisher implements QueryListener {
         outbox.send(record, partition, null);
     }
 
-    /** Publishes a dead letter of command partition {@code partition}, or {@code withoutValue} if Kafka refuses it. */
-    void sendDeadLetter(ProducerRecord<byte[], byte[]> deadLetter, ProducerRecord<byte[], byte[]> withoutValue, int partition) {
-        outbox.send(new OutboxRecord(deadLetter, partition, null, withoutValue));
+    /** Publishes a dead letter of command partition {@code partition}, or the same {@linkplain DeadLetters#withoutValue without its value} if Kafka refuses it. */
+    void sendDeadLetter(ProducerRecord<byte[], byte[]> deadLetter, int partition) {
+        outbox.send(new OutboxRecord(deadLetter, partition, null, refusal -> DeadLetters.withoutValue(deadLetter, refusal)));
     }
 
     private boolean awaitPermit(Semaphore window, int bytes) {

@@ -22,30 +22,36 @@ final class RefusedRecords {
 
     private static final Logger log = LoggerFactory.getLogger(RefusedRecords.class);
 
-    private final Queue<OutboxRecord> refused = new ConcurrentLinkedQueue<>();
+    private final Queue<Refusal> refused = new ConcurrentLinkedQueue<>();
     final AtomicLong dropped = new AtomicLong();
+
+    /** A record Kafka refused, and why. */
+    private record Refusal(OutboxRecord outgoing, Exception error) {
+    }
 
     /** A send of {@code outgoing} failed with {@code error}; kept when no retry could succeed. */
     void refused(OutboxRecord outgoing, Exception error) {
         if (error instanceof RecordTooLargeException || error instanceof RecordBatchTooLargeException
                 || error instanceof InvalidRecordException) {
-            refused.add(outgoing);
+            refused.add(new Refusal(outgoing, error));
         }
     }
 
     /** Replaces each refused record in {@code uncommitted} by its fallback, or removes it (its commit callback run); each logged at ERROR. */
     void replaceIn(List<OutboxRecord> uncommitted) {
-        for (OutboxRecord gone = refused.poll(); gone != null; gone = refused.poll()) {
+        for (Refusal refusal = refused.poll(); refusal != null; refusal = refused.poll()) {
+            OutboxRecord gone = refusal.outgoing();
             int at = indexOf(uncommitted, gone);
             if (at < 0) {
                 continue;
             }
             byte[] value = gone.record().value();
-            log.error("Kafka refused a record of {} bytes for topic {} (too large or invalid); {}", value == null ? 0 : value.length,
-                    gone.record().topic(), gone.fallback() != null ? "it is sent without its value" : "it is dropped");
+            log.error("Kafka refused a record of {} bytes for topic {} ({}); {}", value == null ? 0 : value.length,
+                    gone.record().topic(), refusal.error().toString(),
+                    gone.fallback() != null ? "it is sent without its value" : "it is dropped");
             dropped.incrementAndGet();
             if (gone.fallback() != null) {
-                uncommitted.set(at, new OutboxRecord(gone.fallback(), gone.partition(), gone.onCommit()));
+                uncommitted.set(at, new OutboxRecord(gone.fallback().apply(refusal.error()), gone.partition(), gone.onCommit()));
             } else {
                 uncommitted.remove(at);
                 if (gone.onCommit() != null) {

@@ -59,10 +59,11 @@ class DeadLettersTest {
     void withoutValueKeepsKeyAndHeadersAndSaysWhy() {
         ProducerRecord<byte[], byte[]> full = new ProducerRecord<>("dlq", null, "k".getBytes(StandardCharsets.UTF_8),
                 new byte[5_000], new org.apache.kafka.common.header.internals.RecordHeaders());
-        ProducerRecord<byte[], byte[]> dropped = DeadLetters.withoutValue(full);
+        ProducerRecord<byte[], byte[]> dropped = DeadLetters.withoutValue(full,
+                new org.apache.kafka.common.errors.RecordTooLargeException("larger than max.message.bytes"));
         assertNull(dropped.value());
         assertArrayEquals(full.key(), dropped.key());
-        assertEquals("the value of 5000 bytes is larger than the dead-letter topic takes",
+        assertEquals("Kafka refused the value of 5000 bytes: larger than max.message.bytes",
                 new String(dropped.headers().lastHeader(DeadLetters.VALUE_DROPPED).value(), StandardCharsets.UTF_8));
     }
 

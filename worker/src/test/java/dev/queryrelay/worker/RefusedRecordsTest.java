@@ -76,7 +76,7 @@ class RefusedRecordsTest {
     @Test
     void aRefusedRecordIsReplacedByItsFallbackAndTheOthersCommit() {
         outbox.send(record("a"), 0, null);
-        outbox.send(new OutboxRecord(record("too large dead letter"), 0, null, record("dead letter without its value")));
+        outbox.send(new OutboxRecord(record("too large dead letter"), 0, null, refusal -> record("dead letter without its value")));
         outbox.send(record("b"), 0, null);
         outbox.commitNow();
 
