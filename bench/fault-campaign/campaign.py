@@ -675,9 +675,10 @@ def audit(queries, malformed, rec, procs, journal_path, out, fault_times=()):
         # starts one (findStarted): no start may be repeated, a fault or not
         ran_again = len(journal.get(qid, [])) > 1
         if ran_again:
+            first_start = min(parse_mock_id(x)[0] for x in journal[qid]) / 1000
             flag("ran twice (mock journal: started more than once)", qid,
-                 {"starts": journal[qid], "faults_after_first_start": [
-                     f for f in fault_times if 0 <= f[0] - min(parse_mock_id(x)[0] for x in journal[qid]) / 1000 <= 40]})
+                 {"starts": journal[qid],
+                  "faults_after_first_start": [f for f in fault_times if 0 <= f[0] - first_start <= 40]})
         if spec["dup"] and (len(pqids) > 1 or ran_again or len(at_by_seq.get(1, ())) > 1):
             flag("duplicate submit produced a second run", qid, {"pqids": pqids, "journal": journal.get(qid, []),
                                                                   "seq1": sorted(at_by_seq.get(1, ()))})
